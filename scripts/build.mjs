@@ -1,0 +1,54 @@
+// Bundles the extension, the CLI and the test bundles with esbuild. `--production` minifies and
+// drops source maps (what `npm run package` ships); `--watch` rebuilds on change.
+import * as esbuild from 'esbuild';
+import { readdirSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+
+const production = process.argv.includes('--production');
+const watch = process.argv.includes('--watch');
+
+// difflib 0.2.4 (a CoffeeScript port of Python's difflib) assigns to Function.name, which throws
+// in the strict-mode bundle; drop those assignments (they only set the name it already has).
+const difflibStrictMode = {
+  name: 'difflib-strict-mode',
+  setup(build) {
+    build.onLoad({ filter: /difflib[\\/]lib[\\/]difflib\.js$/ }, async (args) => ({
+      contents: (await readFile(args.path, 'utf8')).replace(/^\s*\w+\.name = '\w+';$/gm, ''),
+      loader: 'js',
+    }));
+  },
+};
+
+const node = {
+  plugins: [difflibStrictMode],
+  bundle: true,
+  platform: 'node',
+  format: 'cjs',
+  target: 'node20',
+  sourcemap: !production,
+  minify: production,
+  logLevel: 'info',
+};
+
+const integrationTests = readdirSync('test/integration')
+  .filter((f) => f.endsWith('.test.ts'))
+  .map((f) => `test/integration/${f}`);
+
+const builds = [
+  { ...node, entryPoints: ['src/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'] },
+  { ...node, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js' },
+];
+if (!production) {
+  builds.push({
+    ...node,
+    entryPoints: ['test/integration/index.ts', ...integrationTests],
+    outdir: 'dist-test/integration',
+    external: ['vscode', 'mocha'],
+  });
+}
+
+if (watch) {
+  for (const b of builds) await (await esbuild.context(b)).watch();
+} else {
+  await Promise.all(builds.map((b) => esbuild.build(b)));
+}

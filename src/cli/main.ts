@@ -1,0 +1,172 @@
+#!/usr/bin/env node
+// `m1`: the headless CLI over the same core as the extension (CI, clusters, remote GPUs).
+import { writeFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { OllamaBackend, resolveOllamaHost } from '../core/backends/ollama';
+import { runEngine, PAPER_DEFAULTS, type EngineResult, type EngineSettings } from '../core/engine';
+import { M1Error } from '../core/errors';
+import { lettered, OPTION_LETTERS, type Question } from '../core/prompt';
+import { readChoice } from '../core/score';
+import { toTrace } from '../core/trace';
+
+const USAGE = `Usage: m1 ask "<question>" [options]
+
+Options:
+  --option "A=text"     an answer option (repeat; "text" alone takes the next letter)
+  --budget N            thinking budget in tokens (default ${PAPER_DEFAULTS.budget})
+  --wait K              "Wait" rounds when the thought stops early (default ${PAPER_DEFAULTS.waitRounds})
+  --answer-max N        answer token cap (default ${PAPER_DEFAULTS.answerMaxTokens})
+  --temperature T       sampling temperature (default ${PAPER_DEFAULTS.temperature})
+  --seed N              sampling seed (default ${PAPER_DEFAULTS.seed})
+  --host URL            Ollama server (default $OLLAMA_HOST or http://127.0.0.1:11434)
+  --model NAME          Ollama model (default $M1_MODEL or m1-7b-23k)
+  --json                print one JSON object instead of streaming text
+  --trace FILE          also save the reasoning trace (*.m1trace.json)
+`;
+
+class UsageError extends Error {}
+
+function intArg(name: string, value: string | undefined, fallback: number, min = 0): number {
+  if (value === undefined) return fallback;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < min) throw new UsageError(`--${name} must be an integer ≥ ${min}, got "${value}"`);
+  return n;
+}
+
+function parseOptions(raw: string[]): Record<string, string> | undefined {
+  if (raw.length === 0) return undefined;
+  const explicit = raw.map((o) => /^([A-Z])\s*[=:]\s*([\s\S]*)$/.exec(o));
+  if (explicit.every((m) => m)) {
+    const out: Record<string, string> = {};
+    for (const m of explicit) {
+      if (m![1]! in out) throw new UsageError(`option ${m![1]} is given twice`);
+      out[m![1]!] = m![2]!;
+    }
+    return out;
+  }
+  if (explicit.some((m) => m)) throw new UsageError(`give every --option as "A=text", or none of them (letters ${OPTION_LETTERS.slice(0, raw.length)} are assigned in order)`);
+  return lettered(raw);
+}
+
+export function parseAskArgs(argv: string[], env: NodeJS.ProcessEnv) {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      option: { type: 'string', multiple: true, default: [] },
+      budget: { type: 'string' },
+      wait: { type: 'string' },
+      'answer-max': { type: 'string' },
+      temperature: { type: 'string' },
+      seed: { type: 'string' },
+      host: { type: 'string' },
+      model: { type: 'string' },
+      json: { type: 'boolean', default: false },
+      trace: { type: 'string' },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+  });
+  const text = positionals.join(' ').trim();
+  if (!text) throw new UsageError('a question is required');
+  const temperature = values.temperature === undefined ? PAPER_DEFAULTS.temperature : Number(values.temperature);
+  if (!Number.isFinite(temperature) || temperature < 0) throw new UsageError(`--temperature must be a number ≥ 0, got "${values.temperature}"`);
+  const options = parseOptions(values.option);
+  const question: Question = { question: text, ...(options ? { options } : {}) };
+  const settings: EngineSettings = {
+    model: values.model ?? env.M1_MODEL ?? 'm1-7b-23k',
+    budget: intArg('budget', values.budget, PAPER_DEFAULTS.budget, 1),
+    waitRounds: intArg('wait', values.wait, PAPER_DEFAULTS.waitRounds),
+    answerMaxTokens: intArg('answer-max', values['answer-max'], PAPER_DEFAULTS.answerMaxTokens, 1),
+    temperature,
+    seed: intArg('seed', values.seed, PAPER_DEFAULTS.seed),
+  };
+  return { question, settings, host: resolveOllamaHost(values.host, env), json: values.json, trace: values.trace };
+}
+
+interface Out {
+  write(s: string): unknown;
+}
+
+export async function ask(argv: string[], env: NodeJS.ProcessEnv, out: Out, signal?: AbortSignal): Promise<number> {
+  const args = parseAskArgs(argv, env);
+  const backend = new OllamaBackend({ host: args.host });
+  const color = !args.json && (process.stdout.isTTY ?? false);
+  const dim = (s: string) => (color ? `\x1b[2m${s}\x1b[22m` : s);
+  let result: EngineResult | undefined;
+  for await (const ev of runEngine(args.question, { backend, settings: args.settings, ...(signal ? { signal } : {}) })) {
+    if (ev.type === 'error') throw ev.error;
+    if (args.json) {
+      if (ev.type === 'done') result = ev.result;
+      continue;
+    }
+    switch (ev.type) {
+      case 'think':
+        out.write(dim(ev.text));
+        break;
+      case 'wait':
+        out.write(`\n── Wait (round ${ev.round}, ${ev.tokensUsed} tokens so far) ──\n${dim(ev.text)}`);
+        break;
+      case 'budget-hit':
+        out.write(`\n── budget of ${ev.budget} thinking tokens reached ──`);
+        break;
+      case 'answer-start':
+        out.write('\n── answer ──\n');
+        break;
+      case 'answer':
+        out.write(ev.text);
+        break;
+      case 'done':
+        result = ev.result;
+        break;
+    }
+  }
+  if (!result) throw new M1Error('stream-error', 'no result');
+  if (result.cancelled) throw new M1Error('cancelled', 'Cancelled; partial output above.');
+  const reading = readChoice(result.responseText, args.question.options);
+  if (args.trace) writeFileSync(args.trace, `${JSON.stringify(toTrace(args.question, args.settings, result, reading), null, 2)}\n`);
+  if (args.json) {
+    const summary = {
+      prompt: result.prompt,
+      rounds: result.rounds.map((r) => ({ think: r.text, waitInjected: r.waitInjected ?? null })),
+      answer: result.answer,
+      extracted: reading.extracted,
+      choice: reading.choice ?? null,
+      tokens: { think: result.tokens.think, answer: result.tokens.answer },
+      finish: { think: result.finish.think ?? null, answer: result.finish.answer ?? null },
+    };
+    out.write(`${JSON.stringify(summary)}\n`);
+  } else {
+    const choice = reading.choice ? `choice ${reading.choice} · ` : '';
+    out.write(`\n── ${choice}${result.tokens.think} thinking + ${result.tokens.answer} answer tokens${result.budgetHit ? ' · cut by budget' : ''} ──\n`);
+  }
+  return 0;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  if (!command || command === '--help' || command === '-h' || rest.includes('--help') || rest.includes('-h')) {
+    process.stdout.write(USAGE);
+    return command ? 0 : 2;
+  }
+  if (command !== 'ask') {
+    process.stderr.write(`m1: unknown command "${command}"\n${USAGE}`);
+    return 2;
+  }
+  const controller = new AbortController();
+  process.once('SIGINT', () => controller.abort());
+  try {
+    return await ask(rest, process.env, process.stdout, controller.signal);
+  } catch (e) {
+    const usage = e instanceof UsageError || (e instanceof Error && 'code' in e && String(e.code).startsWith('ERR_PARSE_ARGS'));
+    const message = e instanceof Error ? e.message : String(e);
+    process.stderr.write(`m1: ${message.split('\n')[0]}\n`);
+    if (usage) return 2;
+    return e instanceof M1Error && e.code === 'cancelled' ? 130 : 1;
+  }
+}
+
+if (require.main === module) {
+  void main(process.argv.slice(2)).then((code) => {
+    process.exitCode = code;
+  });
+}

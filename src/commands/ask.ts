@@ -1,0 +1,86 @@
+// "m1: Ask a Medical Question": question from an input box (or the selection), reasoning
+// streamed to an output channel, progress with cancel, the answer in a notification.
+import * as vscode from 'vscode';
+import { readConfig } from '../config';
+import { OllamaBackend } from '../core/backends/ollama';
+import { runEngine } from '../core/engine';
+import { readChoice } from '../core/score';
+import { splitQuestion } from '../core/questionText';
+import type { Ctx } from '../context';
+
+export async function askQuestion(ctx: Ctx, preset?: string): Promise<void> {
+  const editor = vscode.window.activeTextEditor;
+  const selected = editor && !editor.selection.isEmpty ? editor.document.getText(editor.selection) : undefined;
+  const text =
+    preset ??
+    (await vscode.window.showInputBox({
+      title: 'Ask m1',
+      prompt: 'A medical question. Options can follow on the same line as "A. … B. …" or be pasted as lines.',
+      value: selected ?? '',
+      ignoreFocusOut: true,
+      validateInput: (v) => (v.trim() ? undefined : 'Type a question'),
+    }));
+  if (!text?.trim()) return;
+  const question = splitQuestion(inlineOptionsToLines(text));
+  const { host, engine } = readConfig();
+  const backend = new OllamaBackend({ host });
+  const out = ctx.reasoning;
+  out.clear();
+  out.show(true);
+  out.appendLine(`Q: ${question.question}`);
+  for (const [letter, option] of Object.entries(question.options ?? {})) out.appendLine(`   ${letter}. ${option}`);
+  out.appendLine(`── thinking (budget ${engine.budget} tokens, ${engine.waitRounds} Wait rounds, ${engine.model} on ${host}) ──`);
+  ctx.log.info(`ask: model=${engine.model} budget=${engine.budget} wait=${engine.waitRounds} host=${host}`);
+
+  await vscode.window.withProgress(
+    { location: vscode.ProgressLocation.Notification, title: 'm1', cancellable: true },
+    async (progress, token) => {
+      const controller = new AbortController();
+      token.onCancellationRequested(() => controller.abort());
+      let thinkTokens = 0;
+      progress.report({ message: 'thinking…' });
+      for await (const ev of runEngine(question, { backend, settings: engine, signal: controller.signal })) {
+        switch (ev.type) {
+          case 'think':
+            out.append(ev.text);
+            // The stream sends one token per chunk; a rough live count is enough for progress.
+            if (++thinkTokens % 32 === 0) progress.report({ message: `thinking… ${thinkTokens} tokens` });
+            break;
+          case 'wait':
+            out.append(`\n── Wait (round ${ev.round}) ──\n${ev.text}`);
+            break;
+          case 'budget-hit':
+            out.append(`\n── budget of ${ev.budget} tokens reached: thought cut ──`);
+            break;
+          case 'answer-start':
+            out.appendLine('\n── answer ──');
+            progress.report({ message: 'answering…' });
+            break;
+          case 'answer':
+            out.append(ev.text);
+            break;
+          case 'error':
+            throw ev.error;
+          case 'done': {
+            const r = ev.result;
+            if (r.cancelled) {
+              out.appendLine('\n── stopped ──');
+              return;
+            }
+            const { choice } = readChoice(r.responseText, question.options);
+            const picked = choice ? `${choice}${question.options?.[choice] ? ` (${question.options[choice]})` : ''}` : r.answer.trim().slice(0, 120);
+            out.appendLine(`\n── ${r.tokens.think} thinking + ${r.tokens.answer} answer tokens ──`);
+            void vscode.window
+              .showInformationMessage(`m1 answered ${picked} · ${r.tokens.think} thinking tokens${r.budgetHit ? ' (cut by budget)' : ''}`, 'Show Reasoning')
+              .then((a) => a && out.show());
+          }
+        }
+      }
+    },
+  );
+}
+
+/** "Q? A. x B. y" typed on one line → one option a line, for splitQuestion. */
+export function inlineOptionsToLines(text: string): string {
+  return text.includes('\n') ? text : text.replace(/\s+(?=\(?[A-Z][.)]\s)/g, '\n');
+}

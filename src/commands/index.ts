@@ -1,0 +1,30 @@
+// Commands as a table: name → handler, registered in one loop with one error path.
+import * as vscode from 'vscode';
+import type { Ctx } from '../context';
+import { askQuestion } from './ask';
+import { showError } from './errors';
+import { checkServer, selectModel } from './server';
+
+type Handler = (ctx: Ctx, ...args: unknown[]) => unknown;
+
+export const COMMANDS: Record<string, Handler> = {
+  'm1.ask': (ctx, text) => askQuestion(ctx, typeof text === 'string' ? text : undefined),
+  'm1.checkServer': checkServer,
+  'm1.selectModel': selectModel,
+  'm1.showLog': (ctx) => ctx.log.show(),
+};
+
+export function registerCommands(ctx: Ctx): void {
+  for (const [name, handler] of Object.entries(COMMANDS)) {
+    ctx.extension.subscriptions.push(
+      vscode.commands.registerCommand(name, async (...args: unknown[]) => {
+        try {
+          return await handler(ctx, ...args);
+        } catch (e) {
+          await showError(ctx, e);
+          return undefined;
+        }
+      }),
+    );
+  }
+}

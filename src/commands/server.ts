@@ -1,0 +1,43 @@
+// "m1: Check Ollama Server" and "m1: Select Model".
+import * as vscode from 'vscode';
+import { readConfig, setModel } from '../config';
+import { ollamaInfo } from '../core/backends/ollama';
+import type { Ctx } from '../context';
+
+const gb = (bytes: number) => `${(bytes / 1024 ** 3).toFixed(1)} GB`;
+
+export async function checkServer(ctx: Ctx): Promise<void> {
+  const { host, engine } = readConfig();
+  const info = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: `m1: checking ${host}` }, () => ollamaInfo(host));
+  ctx.log.info(`Ollama ${info.version} at ${host}: ${info.models.map((m) => m.name).join(', ') || 'no models'}`);
+  const installed = info.models.some((m) => m.name === engine.model || m.name === `${engine.model}:latest`);
+  const modelNote = installed ? `model ${engine.model} is installed` : `model ${engine.model} is not installed`;
+  const message = `Ollama ${info.version} is running at ${host} with ${info.models.length} model${info.models.length === 1 ? '' : 's'}; ${modelNote}.`;
+  if (installed) {
+    void vscode.window.showInformationMessage(message);
+  } else {
+    const pick = await vscode.window.showWarningMessage(message, 'Select Model');
+    if (pick) await vscode.commands.executeCommand('m1.selectModel');
+  }
+}
+
+export async function selectModel(ctx: Ctx): Promise<void> {
+  const { host, engine } = readConfig();
+  const { models } = await ollamaInfo(host);
+  if (models.length === 0) {
+    void vscode.window.showWarningMessage(`Ollama at ${host} has no models yet. Pull an m1 GGUF build with \`ollama pull hf.co/<user>/<repo>:<quant>\`.`);
+    return;
+  }
+  const picked = await vscode.window.showQuickPick(
+    models.map((m) => ({
+      label: m.name,
+      description: [m.parameterSize, m.quantization, gb(m.size)].filter(Boolean).join(' · '),
+      picked: m.name === engine.model,
+    })),
+    { title: 'm1: model to ask', placeHolder: `current: ${engine.model}` },
+  );
+  if (!picked) return;
+  await setModel(picked.label);
+  ctx.log.info(`model set to ${picked.label}`);
+  void vscode.window.showInformationMessage(`m1 will use ${picked.label}.`);
+}

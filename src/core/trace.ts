@@ -1,0 +1,64 @@
+// The reasoning-trace file (`*.m1trace.json`, version 1): one question, its settings, the
+// thought per round with where each Wait went in and whether the budget cut it, and the answer.
+import type { EngineResult, EngineSettings } from './engine';
+import type { Question } from './prompt';
+import type { Score } from './score';
+
+export const TRACE_VERSION = 1;
+
+export interface TraceFile {
+  version: typeof TRACE_VERSION;
+  createdAt: string;
+  question: string;
+  options?: Record<string, string>;
+  gold?: { answerIdx: string; answer: string };
+  model: string;
+  settings: Omit<EngineSettings, 'model'>;
+  prompt: string;
+  rounds: Array<{ think: string; tokens: number; finishReason?: string; waitInjected?: string }>;
+  budgetHit: boolean;
+  answerMarker: string;
+  answer: string;
+  extracted: string;
+  choice?: string;
+  correct?: boolean;
+  tokens: { think: number; answer: number; prompt?: number };
+  finish: { think?: string; answer?: string };
+  labels: unknown[];
+}
+
+export function toTrace(
+  q: Question,
+  settings: EngineSettings,
+  result: EngineResult,
+  reading: Pick<Score, 'extracted' | 'choice'> & { correct?: boolean },
+  gold?: { answerIdx: string; answer: string },
+  now = new Date(),
+): TraceFile {
+  const { model, ...rest } = settings;
+  return {
+    version: TRACE_VERSION,
+    createdAt: now.toISOString(),
+    question: q.question,
+    ...(q.options && Object.keys(q.options).length ? { options: { ...q.options } } : {}),
+    ...(gold ? { gold } : {}),
+    model,
+    settings: rest,
+    prompt: result.prompt,
+    rounds: result.rounds.map((r) => ({
+      think: r.text,
+      tokens: r.tokens,
+      ...(r.finishReason ? { finishReason: r.finishReason } : {}),
+      ...(r.waitInjected ? { waitInjected: r.waitInjected } : {}),
+    })),
+    budgetHit: result.budgetHit,
+    answerMarker: result.answerMarker,
+    answer: result.answer,
+    extracted: reading.extracted,
+    ...(reading.choice !== undefined ? { choice: reading.choice } : {}),
+    ...(reading.correct !== undefined ? { correct: reading.correct } : {}),
+    tokens: result.tokens,
+    finish: result.finish,
+    labels: [],
+  };
+}

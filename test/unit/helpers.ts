@@ -1,0 +1,61 @@
+import { createServer } from 'node:net';
+import { OllamaBackend } from '../../src/core/backends/ollama';
+import { PAPER_DEFAULTS, runEngine, type EngineEvent, type EngineSettings } from '../../src/core/engine';
+import type { Question } from '../../src/core/prompt';
+import type { Script } from '../fake-ollama/script';
+import { startFakeOllama, type FakeOllama, type FakeOllamaOptions } from '../fake-ollama/server';
+import { tokenize } from '../fake-ollama/tokenizer';
+
+export const MODEL = 'm1-7b-23k';
+
+/** Starts a fake server for the current mocha suite and closes it afterwards. */
+export function useFake(options: FakeOllamaOptions | (() => FakeOllamaOptions) = {}): () => FakeOllama {
+  let fake: FakeOllama | undefined;
+  beforeEach(async () => {
+    fake = await startFakeOllama(typeof options === 'function' ? options() : options);
+  });
+  afterEach(async () => {
+    await fake?.close();
+  });
+  return () => fake!;
+}
+
+export function settings(overrides: Partial<EngineSettings> = {}): EngineSettings {
+  return { model: MODEL, ...PAPER_DEFAULTS, ...overrides };
+}
+
+export async function collect(fake: FakeOllama, question: Question, overrides: Partial<EngineSettings> = {}, signal?: AbortSignal): Promise<EngineEvent[]> {
+  const backend = new OllamaBackend({ host: fake.url, busyBackoffMs: 5 });
+  const events: EngineEvent[] = [];
+  for await (const ev of runEngine(question, { backend, settings: settings(overrides), ...(signal ? { signal } : {}) })) events.push(ev);
+  return events;
+}
+
+export const ofType = <T extends EngineEvent['type']>(events: EngineEvent[], type: T) =>
+  events.filter((e): e is Extract<EngineEvent, { type: T }> => e.type === type);
+
+export function resultOf(events: EngineEvent[]) {
+  const done = ofType(events, 'done')[0];
+  if (!done) throw new Error(`no done event: ${JSON.stringify(ofType(events, 'error')[0]?.error.message)}`);
+  return done.result;
+}
+
+/** A thought of exactly n tokens in the fake tokenizer. */
+export function words(n: number, word = 'step'): string {
+  return Array.from({ length: n }, (_, i) => `${word}${i}`).join(' ') + ' ';
+}
+
+export const tokens = (text: string) => tokenize(text).length;
+
+export function script(match: string, s: Partial<Script>): Script {
+  return { match, think: ['Thinking. '], answers: ['\\boxed{A}'], ...s };
+}
+
+export function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const s = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as { port: number };
+      s.close(() => resolve(port));
+    });
+  });
+}
