@@ -2,6 +2,7 @@
 import * as vscode from 'vscode';
 import { registerCommands } from './commands';
 import type { Ctx } from './context';
+import { registerServerTree } from './views/serverTree';
 
 export function activate(extension: vscode.ExtensionContext): void {
   const log = vscode.window.createOutputChannel('m1', { log: true });
@@ -11,6 +12,7 @@ export function activate(extension: vscode.ExtensionContext): void {
     extension.subscriptions.push(reasoning);
     const ctx: Ctx = { extension, log, reasoning };
     registerCommands(ctx);
+    registerServerTree(ctx);
     log.info(`m1 activated (workspace trusted: ${vscode.workspace.isTrusted})`);
   } catch (e) {
     log.error(String(e));

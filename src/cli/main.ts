@@ -6,7 +6,7 @@ import { OllamaBackend, resolveOllamaHost } from '../core/backends/ollama';
 import { runEngine, PAPER_DEFAULTS, type EngineResult, type EngineSettings } from '../core/engine';
 import { M1Error } from '../core/errors';
 import { lettered, OPTION_LETTERS, type Question } from '../core/prompt';
-import { readChoice } from '../core/score';
+import { readChoice, scoreResponse, type Gold } from '../core/score';
 import { toTrace } from '../core/trace';
 
 const USAGE = `Usage: m1 ask "<question>" [options]
@@ -20,6 +20,7 @@ Options:
   --seed N              sampling seed (default ${PAPER_DEFAULTS.seed})
   --host URL            Ollama server (default $OLLAMA_HOST or http://127.0.0.1:11434)
   --model NAME          Ollama model (default $M1_MODEL or m1-7b-23k)
+  --answer LETTER       the gold answer: the result says whether m1 was right
   --json                print one JSON object instead of streaming text
   --trace FILE          also save the reasoning trace (*.m1trace.json)
 `;
@@ -63,6 +64,7 @@ export function parseAskArgs(argv: string[], env: NodeJS.ProcessEnv) {
       model: { type: 'string' },
       json: { type: 'boolean', default: false },
       trace: { type: 'string' },
+      answer: { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -72,6 +74,12 @@ export function parseAskArgs(argv: string[], env: NodeJS.ProcessEnv) {
   if (!Number.isFinite(temperature) || temperature < 0) throw new UsageError(`--temperature must be a number ≥ 0, got "${values.temperature}"`);
   const options = parseOptions(values.option);
   const question: Question = { question: text, ...(options ? { options } : {}) };
+  let gold: Gold | undefined;
+  if (values.answer !== undefined) {
+    const letter = values.answer.trim().toUpperCase();
+    if (!options?.[letter]) throw new UsageError(`--answer must be one of the option letters (${Object.keys(options ?? {}).join(', ') || 'no options given'}), got "${values.answer}"`);
+    gold = { options, answerIdx: letter, answer: options[letter] };
+  }
   const settings: EngineSettings = {
     model: values.model ?? env.M1_MODEL ?? 'm1-7b-23k',
     budget: intArg('budget', values.budget, PAPER_DEFAULTS.budget, 1),
@@ -80,7 +88,7 @@ export function parseAskArgs(argv: string[], env: NodeJS.ProcessEnv) {
     temperature,
     seed: intArg('seed', values.seed, PAPER_DEFAULTS.seed),
   };
-  return { question, settings, host: resolveOllamaHost(values.host, env), json: values.json, trace: values.trace };
+  return { question, settings, gold, host: resolveOllamaHost(values.host, env), json: values.json, trace: values.trace };
 }
 
 interface Out {
@@ -122,8 +130,13 @@ export async function ask(argv: string[], env: NodeJS.ProcessEnv, out: Out, sign
   }
   if (!result) throw new M1Error('stream-error', 'no result');
   if (result.cancelled) throw new M1Error('cancelled', 'Cancelled; partial output above.');
-  const reading = readChoice(result.responseText, args.question.options);
-  if (args.trace) writeFileSync(args.trace, `${JSON.stringify(toTrace(args.question, args.settings, result, reading), null, 2)}\n`);
+  const reading: { extracted: string; choice?: string; correct?: boolean } = args.gold
+    ? scoreResponse(result.responseText, args.gold)
+    : readChoice(result.responseText, args.question.options);
+  if (args.trace) {
+    const gold = args.gold && { answerIdx: args.gold.answerIdx, answer: args.gold.answer };
+    writeFileSync(args.trace, `${JSON.stringify(toTrace(args.question, args.settings, result, reading, gold), null, 2)}\n`);
+  }
   if (args.json) {
     const summary = {
       prompt: result.prompt,
@@ -131,12 +144,14 @@ export async function ask(argv: string[], env: NodeJS.ProcessEnv, out: Out, sign
       answer: result.answer,
       extracted: reading.extracted,
       choice: reading.choice ?? null,
+      ...(reading.correct !== undefined ? { correct: reading.correct } : {}),
       tokens: { think: result.tokens.think, answer: result.tokens.answer },
       finish: { think: result.finish.think ?? null, answer: result.finish.answer ?? null },
     };
     out.write(`${JSON.stringify(summary)}\n`);
   } else {
-    const choice = reading.choice ? `choice ${reading.choice} · ` : '';
+    const verdict = reading.correct === undefined ? '' : reading.correct ? ' (right)' : ` (wrong: ${args.gold?.answerIdx})`;
+    const choice = reading.choice ? `choice ${reading.choice}${verdict} · ` : '';
     out.write(`\n── ${choice}${result.tokens.think} thinking + ${result.tokens.answer} answer tokens${result.budgetHit ? ' · cut by budget' : ''} ──\n`);
   }
   return 0;

@@ -10,7 +10,7 @@ type Handler = (ctx: Ctx, ...args: unknown[]) => unknown;
 export const COMMANDS: Record<string, Handler> = {
   'm1.ask': (ctx, text) => askQuestion(ctx, typeof text === 'string' ? text : undefined),
   'm1.checkServer': checkServer,
-  'm1.selectModel': selectModel,
+  'm1.selectModel': (ctx, name) => selectModel(ctx, typeof name === 'string' ? name : undefined),
   'm1.showLog': (ctx) => ctx.log.show(),
 };
 

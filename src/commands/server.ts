@@ -7,6 +7,7 @@ import type { Ctx } from '../context';
 const gb = (bytes: number) => `${(bytes / 1024 ** 3).toFixed(1)} GB`;
 
 export async function checkServer(ctx: Ctx): Promise<void> {
+  void vscode.commands.executeCommand('m1.refreshServer');
   const { host, engine } = readConfig();
   const info = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: `m1: checking ${host}` }, () => ollamaInfo(host));
   ctx.log.info(`Ollama ${info.version} at ${host}: ${info.models.map((m) => m.name).join(', ') || 'no models'}`);
@@ -21,7 +22,12 @@ export async function checkServer(ctx: Ctx): Promise<void> {
   }
 }
 
-export async function selectModel(ctx: Ctx): Promise<void> {
+export async function selectModel(ctx: Ctx, name?: string): Promise<void> {
+  if (name) {
+    await setModel(name);
+    ctx.log.info(`model set to ${name}`);
+    return;
+  }
   const { host, engine } = readConfig();
   const { models } = await ollamaInfo(host);
   if (models.length === 0) {

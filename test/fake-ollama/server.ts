@@ -364,6 +364,7 @@ export async function startFakeOllama(options: FakeOllamaOptions = {}): Promise<
       else res.end();
     });
   });
+  server.keepAliveTimeout = 0; // like Ollama's Go server: idle connections stay open for reuse
   await new Promise<void>((resolve) => server.listen(options.port ?? 0, '127.0.0.1', resolve));
   const port = (server.address() as AddressInfo).port;
   return {

@@ -49,14 +49,16 @@ describe('cli: m1 ask (built bundle)', () => {
 
   it('streams the thought, the Wait divider and the answer as text, and saves a trace', async () => {
     const trace = join(mkdtempSync(join(tmpdir(), 'm1-cli-')), 'q.m1trace.json');
-    const { code, stdout } = await runCli(['ask', 'Which anticoagulant?', '--option', 'Warfarin', '--option', 'Heparin', '--wait', '1', '--trace', trace], {
+    const { code, stdout } = await runCli(['ask', 'Which anticoagulant?', '--option', 'Warfarin', '--option', 'Heparin', '--wait', '1', '--answer', 'a', '--trace', trace], {
       OLLAMA_HOST: fake().url,
     });
     assert.equal(code, 0);
-    assert.match(stdout, /^Heparin works at once\. \n── Wait \(round 1, 7 tokens so far\) ──\n Wait, yes heparin\. \n── answer ──\nThe answer is \\boxed\{B\}\n── choice B · 12 thinking \+ \d+ answer tokens ──\n$/);
+    assert.match(stdout, /^Heparin works at once\. \n── Wait \(round 1, 7 tokens so far\) ──\n Wait, yes heparin\. \n── answer ──\nThe answer is \\boxed\{B\}\n── choice B \(wrong: A\) · 12 thinking \+ \d+ answer tokens ──\n$/);
     const saved = JSON.parse(readFileSync(trace, 'utf8'));
     assert.equal(saved.version, 1);
     assert.equal(saved.choice, 'B');
+    assert.equal(saved.correct, false);
+    assert.deepEqual(saved.gold, { answerIdx: 'A', answer: 'Warfarin' });
     assert.deepEqual(saved.options, { A: 'Warfarin', B: 'Heparin' });
   });
 
@@ -72,6 +74,9 @@ describe('cli: m1 ask (built bundle)', () => {
     const bad = await runCli(['ask', 'Q?', '--budget', 'lots']);
     assert.equal(bad.code, 2);
     assert.equal(bad.stderr, 'm1: --budget must be an integer ≥ 1, got "lots"\n');
+    const wrongGold = await runCli(['ask', 'Q?', '--option', 'A=x', '--answer', 'C']);
+    assert.equal(wrongGold.code, 2);
+    assert.match(wrongGold.stderr, /--answer must be one of the option letters \(A\)/);
     const none = await runCli(['ask']);
     assert.equal(none.code, 2);
     assert.equal(none.stderr, 'm1: a question is required\n');

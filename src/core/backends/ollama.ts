@@ -171,7 +171,7 @@ export function mapOllamaError(e: unknown, host: string, model?: string): M1Erro
     const cause = (e as { cause?: { code?: string; message?: string } }).cause;
     return new M1Error(
       'unreachable',
-      `Cannot reach ${label} (${cause?.code ?? cause?.message ?? message}). Start it with \`ollama serve\` (or "m1: Start Ollama Server"), ` +
+      `Cannot reach ${label} (${cause?.code ?? cause?.message ?? message}). Start it with \`ollama serve\`, ` +
         `or point the setting m1.ollama.host / OLLAMA_HOST at a running server.`,
     );
   }

@@ -1,0 +1,71 @@
+// The one test command: lint, typecheck, unit, integration (code-server extension host) and
+// e2e (code-server + chromium). `npm test -- unit` (or integration, e2e, static) runs one part.
+// Ends with "N passed, N failed" over all test cases and exits non-zero on any failure.
+import { spawn } from 'node:child_process';
+
+const only = process.argv.slice(2);
+const want = (part) => only.length === 0 || only.includes(part);
+const mocha = ['node_modules/.bin/mocha', '--require', 'tsx/cjs'];
+const tsx = ['node_modules/.bin/tsx'];
+
+const steps = [
+  { part: 'static', name: 'lint', cmd: ['node_modules/.bin/eslint', '--max-warnings=0', '.'] },
+  { part: 'static', name: 'typecheck', cmd: ['node_modules/.bin/tsc', '--noEmit', '-p', '.'] },
+  { part: 'static', name: 'typecheck tests', cmd: ['node_modules/.bin/tsc', '--noEmit', '-p', 'test'] },
+  { part: 'unit', name: 'build', cmd: ['node', 'scripts/build.mjs'] },
+  { part: 'unit', name: 'unit', cmd: [...mocha, 'test/unit/**/*.test.ts'], counts: 'mocha' },
+  { part: 'integration', name: 'package', cmd: ['npm', 'run', '--silent', 'package'] },
+  { part: 'integration', name: 'integration', cmd: [...tsx, 'test/harness/integration.ts'], counts: 'plain', env: { M1_REBUILD: '0' } },
+  { part: 'e2e', name: 'package', cmd: ['npm', 'run', '--silent', 'package'], skipIfDone: true },
+  { part: 'e2e', name: 'build', cmd: ['node', 'scripts/build.mjs'], skipIfDone: true },
+  { part: 'e2e', name: 'e2e', cmd: [...mocha, '--timeout', '300000', 'test/e2e/**/*.e2e.ts'], counts: 'mocha', env: { M1_REBUILD: '0' } },
+];
+
+function run(cmd, env) {
+  return new Promise((resolve) => {
+    const child = spawn(cmd[0], cmd.slice(1), { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
+    let out = '';
+    const relay = (stream) => (d) => {
+      out += d;
+      stream.write(d);
+    };
+    child.stdout.on('data', relay(process.stdout));
+    child.stderr.on('data', relay(process.stderr));
+    child.on('close', (code) => resolve({ code, out }));
+  });
+}
+
+function count(kind, out) {
+  if (kind === 'mocha') {
+    return { passed: Number(/(\d+) passing/.exec(out)?.[1] ?? 0), failed: Number(/(\d+) failing/.exec(out)?.[1] ?? 0) };
+  }
+  const m = /(\d+) passed, (\d+) failed/.exec(out);
+  return { passed: Number(m?.[1] ?? 0), failed: Number(m?.[2] ?? 0) };
+}
+
+let passed = 0;
+let failed = 0;
+const done = new Set();
+const summary = [];
+for (const step of steps.filter((s) => want(s.part))) {
+  const key = step.cmd.join(' ');
+  if (step.skipIfDone && done.has(key)) continue;
+  done.add(key);
+  process.stdout.write(`\n▶ ${step.name}\n`);
+  const started = Date.now();
+  const { code, out } = await run(step.cmd, step.env);
+  const seconds = ((Date.now() - started) / 1000).toFixed(1);
+  if (step.counts) {
+    const c = count(step.counts, out);
+    passed += c.passed;
+    failed += c.failed;
+    if (code !== 0 && c.failed === 0) failed++; // a crash before any test counts as a failure
+    if (c.passed + c.failed === 0) failed++; // so does a suite that ran nothing
+    summary.push(`${code === 0 ? '✔' : '✘'} ${step.name}: ${c.passed} passed, ${c.failed} failed (${seconds} s)`);
+  } else {
+    if (code !== 0) failed++;
+    summary.push(`${code === 0 ? '✔' : '✘'} ${step.name} (${seconds} s)`);
+  }
+}
+process.stdout.write(`\n${summary.join('\n')}\n\ntests: ${passed} passed, ${failed} failed\n`);
+process.exitCode = failed > 0 ? 1 : 0;
