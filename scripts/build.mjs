@@ -38,6 +38,17 @@ const builds = [
   { ...node, entryPoints: ['src/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'] },
   { ...node, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js' },
 ];
+builds.push({
+  bundle: true,
+  platform: 'browser',
+  format: 'iife',
+  target: 'es2022',
+  sourcemap: !production,
+  minify: production,
+  logLevel: 'info',
+  entryPoints: ['webview-ui/src/main.ts'],
+  outfile: 'dist/webview/main.js',
+});
 if (!production) {
   builds.push({
     ...node,

@@ -11,6 +11,7 @@ const tsx = ['node_modules/.bin/tsx'];
 const steps = [
   { part: 'static', name: 'lint', cmd: ['node_modules/.bin/eslint', '--max-warnings=0', '.'] },
   { part: 'static', name: 'typecheck', cmd: ['node_modules/.bin/tsc', '--noEmit', '-p', '.'] },
+  { part: 'static', name: 'typecheck webview', cmd: ['node_modules/.bin/tsc', '--noEmit', '-p', 'webview-ui'] },
   { part: 'static', name: 'typecheck tests', cmd: ['node_modules/.bin/tsc', '--noEmit', '-p', 'test'] },
   { part: 'unit', name: 'build', cmd: ['node', 'scripts/build.mjs'] },
   { part: 'unit', name: 'unit', cmd: [...mocha, 'test/unit/**/*.test.ts'], counts: 'mocha' },

@@ -1,9 +1,11 @@
 // What every command gets: the log and the subscriptions to dispose.
 import type * as vscode from 'vscode';
+import type { PanelProvider } from './panel/provider';
 
 export interface Ctx {
   extension: vscode.ExtensionContext;
   log: vscode.LogOutputChannel;
   /** Where the reasoning of "Ask a Medical Question" streams. */
   reasoning: vscode.OutputChannel;
+  panel: PanelProvider;
 }

@@ -2,6 +2,7 @@
 import * as vscode from 'vscode';
 import { registerCommands } from './commands';
 import type { Ctx } from './context';
+import { registerPanel } from './panel/provider';
 import { registerServerTree } from './views/serverTree';
 
 export function activate(extension: vscode.ExtensionContext): void {
@@ -10,7 +11,8 @@ export function activate(extension: vscode.ExtensionContext): void {
   try {
     const reasoning = vscode.window.createOutputChannel('m1 Reasoning');
     extension.subscriptions.push(reasoning);
-    const ctx: Ctx = { extension, log, reasoning };
+    const base = { extension, log, reasoning };
+    const ctx: Ctx = { ...base, panel: registerPanel(base) };
     registerCommands(ctx);
     registerServerTree(ctx);
     log.info(`m1 activated (workspace trusted: ${vscode.workspace.isTrusted})`);

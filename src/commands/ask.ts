@@ -84,3 +84,14 @@ export async function askQuestion(ctx: Ctx, preset?: string): Promise<void> {
 export function inlineOptionsToLines(text: string): string {
   return text.includes('\n') ? text : text.replace(/\s+(?=\(?[A-Z][.)]\s)/g, '\n');
 }
+
+/** "m1: Ask Selection in Panel": the selected text goes to the side panel and is asked there. */
+export async function askSelection(ctx: Ctx): Promise<void> {
+  const editor = vscode.window.activeTextEditor;
+  const text = editor && !editor.selection.isEmpty ? editor.document.getText(editor.selection) : '';
+  if (!text.trim()) {
+    void vscode.window.showInformationMessage('Select the text of a question first.');
+    return;
+  }
+  await ctx.panel.askText(text);
+}

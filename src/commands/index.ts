@@ -1,7 +1,7 @@
 // Commands as a table: name → handler, registered in one loop with one error path.
 import * as vscode from 'vscode';
 import type { Ctx } from '../context';
-import { askQuestion } from './ask';
+import { askQuestion, askSelection } from './ask';
 import { showError } from './errors';
 import { checkServer, selectModel } from './server';
 
@@ -9,6 +9,7 @@ type Handler = (ctx: Ctx, ...args: unknown[]) => unknown;
 
 export const COMMANDS: Record<string, Handler> = {
   'm1.ask': (ctx, text) => askQuestion(ctx, typeof text === 'string' ? text : undefined),
+  'm1.askSelection': askSelection,
   'm1.checkServer': checkServer,
   'm1.selectModel': (ctx, name) => selectModel(ctx, typeof name === 'string' ? name : undefined),
   'm1.showLog': (ctx) => ctx.log.show(),

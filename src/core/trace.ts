@@ -1,6 +1,11 @@
 // The reasoning-trace file (`*.m1trace.json`, version 1): one question, its settings, the
 // thought per round with where each Wait went in and whether the budget cut it, and the answer.
 import type { EngineResult, EngineSettings } from './engine';
+
+/** What a trace needs from a run: an engine result, or a stored copy of one. */
+export type TraceSource = Pick<EngineResult, 'prompt' | 'budgetHit' | 'answerMarker' | 'answer' | 'tokens' | 'finish'> & {
+  rounds: Array<{ text: string; tokens: number; finishReason?: string; waitInjected?: string }>;
+};
 import type { Question } from './prompt';
 import type { Score } from './score';
 
@@ -30,7 +35,7 @@ export interface TraceFile {
 export function toTrace(
   q: Question,
   settings: EngineSettings,
-  result: EngineResult,
+  result: TraceSource,
   reading: Pick<Score, 'extracted' | 'choice'> & { correct?: boolean },
   gold?: { answerIdx: string; answer: string },
   now = new Date(),

@@ -11,6 +11,7 @@ describe('e2e: m1 in code-server', function () {
   it('shows the m1 view in the activity bar with the server and its models', async () => {
     const { page } = s();
     await page.locator('.activitybar [aria-label^="m1"]').first().click();
+    await page.locator('.pane-header[aria-expanded="false"]', { hasText: 'Ollama' }).click(); // collapsed by default
     const view = page.locator('.pane', { hasText: 'Ollama' });
     await expectText(view, 'Ollama 0.12.6');
     await expectText(view, 'm1-7b-23k:latest');

@@ -30,6 +30,8 @@ export interface RunningCodeServer {
   root: string;
   process: ChildProcess;
   output: () => string;
+  /** Changes user settings while it runs (VS Code watches the file), e.g. the colour theme. */
+  setUserSettings(values: Record<string, unknown>): void;
   stop(): Promise<void>;
 }
 
@@ -39,8 +41,7 @@ export async function startCodeServer(opts: CodeServerOptions): Promise<RunningC
   const userDataDir = join(root, 'user-data');
   const extensionsDir = join(root, 'extensions');
   mkdirSync(extensionsDir, { recursive: true });
-  const settings = JSON.stringify(
-    {
+  const userSettings: Record<string, unknown> = {
         'workbench.startupEditor': 'none',
         'workbench.tips.enabled': false,
         'workbench.enableExperiments': false,
@@ -54,16 +55,16 @@ export async function startCodeServer(opts: CodeServerOptions): Promise<RunningC
         'chat.disableAIFeatures': true,
         'git.openRepositoryInParentFolders': 'never',
         ...opts.userSettings,
-      },
-      null,
-      2,
-  );
+  };
   // The extension host runs on the "remote" side: machine-scoped settings (m1.ollama.host) are
   // read from Machine/, the rest from User/.
-  for (const dir of ['User', 'Machine']) {
-    mkdirSync(join(userDataDir, dir), { recursive: true });
-    writeFileSync(join(userDataDir, dir, 'settings.json'), settings);
-  }
+  const writeSettings = () => {
+    for (const dir of ['User', 'Machine']) {
+      mkdirSync(join(userDataDir, dir), { recursive: true });
+      writeFileSync(join(userDataDir, dir, 'settings.json'), JSON.stringify(userSettings, null, 2));
+    }
+  };
+  writeSettings();
   const base = ['--user-data-dir', userDataDir, '--extensions-dir', extensionsDir];
   // Copied folders go in first: after an install, code-server treats unlisted folders as removed.
   for (const f of opts.folders ?? []) cpSync(f.path, join(extensionsDir, f.id), { recursive: true });
@@ -111,6 +112,10 @@ export async function startCodeServer(opts: CodeServerOptions): Promise<RunningC
     root,
     process: child,
     output: () => output,
+    setUserSettings: (values) => {
+      Object.assign(userSettings, values);
+      writeSettings();
+    },
     stop: () =>
       new Promise<void>((resolve) => {
         if (child.exitCode !== null) return resolve();

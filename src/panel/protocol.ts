@@ -1,0 +1,118 @@
+// The side panel's message protocol: one module imported by the extension and by webview-ui.
+// Messages from the webview are validated on receipt (./validate.ts); messages to it are typed.
+
+export const BUDGET_MIN = 128;
+export const BUDGET_MAX = 16_384;
+export const BUDGET_PRESETS = [512, 1024, 2048, 4096, 8192] as const;
+export const COMPARE_BUDGETS = [1024, 2048, 4096, 8192] as const;
+/** Longest question the panel sends (a pasted article fits; a pasted book does not). */
+export const MAX_QUESTION_CHARS = 50_000;
+
+export interface PanelSettings {
+  budget: number;
+  waitRounds: number;
+  temperature: number;
+  model: string;
+}
+
+interface QuestionFields {
+  question: string;
+  /** Letter → option text. */
+  options: Record<string, string>;
+  /** Gold letter, when the user knows the answer. */
+  answer?: string;
+  settings: PanelSettings;
+}
+
+/** Messages from the webview; validated on receipt by ./validate.ts. */
+export type ToExtension =
+  | { type: 'ready' }
+  | ({ type: 'ask' } & QuestionFields)
+  | ({ type: 'compare'; budgets: number[] } & QuestionFields)
+  | { type: 'stop' }
+  | { type: 'settings'; settings: PanelSettings }
+  | { type: 'refreshModels' }
+  | { type: 'rerun'; historyId: string; budget: number }
+  | { type: 'openTrace'; historyId: string }
+  | { type: 'deleteHistory'; historyId: string }
+  | { type: 'command'; name: 'checkServer' | 'selectModel' | 'openSettings' | 'getOllama' };
+
+export interface RoundView {
+  text: string;
+  tokens: number;
+  waitInjected?: string;
+  finishReason?: string;
+}
+
+/** One asked question, as the panel shows it and history stores it. */
+export interface HistoryEntry {
+  id: string;
+  at: string;
+  question: string;
+  options: Record<string, string>;
+  answer?: string;
+  settings: PanelSettings;
+  status: 'done' | 'cancelled' | 'error';
+  error?: string;
+  rounds: RoundView[];
+  budgetHit: boolean;
+  answerMarker: string;
+  answerText: string;
+  extracted?: string;
+  choice?: string;
+  correct?: boolean;
+  tokens: { think: number; answer: number };
+  ms: number;
+}
+
+export type ServerState = { ok: true; host: string; version: string; models: string[] } | { ok: false; host: string; message: string };
+
+export type PanelEvent =
+  /** `tokens`: stream chunks merged into this event (Ollama sends one token a chunk). */
+  | { type: 'think'; round: number; text: string; tokens: number }
+  | { type: 'wait'; round: number; text: string; tokensUsed: number }
+  | { type: 'budget-hit'; tokensUsed: number; budget: number }
+  | { type: 'answer-start'; marker: string }
+  | { type: 'answer'; text: string; tokens: number };
+
+/** Appends an event, merging text deltas into the previous event of the same kind (fewer, larger messages). */
+export function appendEvent(list: PanelEvent[], ev: PanelEvent): void {
+  const last = list[list.length - 1];
+  if (last?.type === 'think' && ev.type === 'think' && last.round === ev.round) {
+    list[list.length - 1] = { ...last, text: last.text + ev.text, tokens: last.tokens + ev.tokens };
+  } else if (last?.type === 'answer' && ev.type === 'answer') {
+    list[list.length - 1] = { ...last, text: last.text + ev.text, tokens: last.tokens + ev.tokens };
+  } else {
+    list.push(ev);
+  }
+}
+
+export interface RunStart {
+  runId: string;
+  question: string;
+  options: Record<string, string>;
+  answer?: string;
+  settings: PanelSettings;
+}
+
+export interface CompareRow {
+  budget: number;
+  choice?: string;
+  correct?: boolean;
+  thinkTokens: number;
+  budgetHit: boolean;
+  status: HistoryEntry['status'];
+  error?: string;
+  historyId: string;
+}
+
+export type ToWebview =
+  | { type: 'init'; settings: PanelSettings; history: HistoryEntry[]; server?: ServerState; running?: { start: RunStart; events: PanelEvent[] } }
+  | { type: 'server'; server: ServerState }
+  | { type: 'run-start'; start: RunStart }
+  | { type: 'events'; runId: string; events: PanelEvent[] }
+  | { type: 'run-end'; runId: string; entry: HistoryEntry }
+  | { type: 'history'; history: HistoryEntry[] }
+  | { type: 'compare'; compareId: string; question: string; budgets: number[]; rows: CompareRow[]; done: boolean }
+  | { type: 'prefill'; question: string; options: Record<string, string> }
+  | { type: 'error'; message: string };

@@ -1,0 +1,119 @@
+import assert from 'node:assert/strict';
+import { JSDOM } from 'jsdom';
+import type { HistoryEntry, PanelEvent } from '../../src/panel/protocol';
+import { budgetToSlider, sliderToBudget } from '../../webview-ui/src/budget';
+import { markdownRenderer } from '../../webview-ui/src/markdown';
+import { RunView } from '../../webview-ui/src/runView';
+import { StreamBlock, lastBlockBoundary } from '../../webview-ui/src/stream';
+
+const dom = new JSDOM('<!DOCTYPE html><body></body>', { pretendToBeVisual: true });
+const win = dom.window as unknown as Window & typeof globalThis;
+Object.assign(globalThis, { document: win.document, requestAnimationFrame: win.requestAnimationFrame.bind(win), cancelAnimationFrame: win.cancelAnimationFrame.bind(win) });
+const toHtml = markdownRenderer(win);
+
+function html(markdown: string): HTMLElement {
+  const div = win.document.createElement('div');
+  div.innerHTML = toHtml(markdown);
+  return div;
+}
+
+describe('panel renderer: model text is untrusted', () => {
+  it('shows raw HTML as text, never as elements', () => {
+    const el = html('Before <script>alert(1)</script> <img src=x onerror="alert(2)"> <b onclick="x()">bold</b> after');
+    assert.equal(el.querySelector('script, img, b'), null);
+    assert.match(el.textContent!, /<script>alert\(1\)<\/script>/);
+    assert.match(el.textContent!, /<img src=x onerror="alert\(2\)">/);
+  });
+  it('loads no remote images and keeps only safe links', () => {
+    const el = html('![scan](https://evil.example/pixel.png) [ok](https://pubmed.ncbi.nlm.nih.gov/) [bad](javascript:alert(1))');
+    assert.equal(el.querySelector('img'), null);
+    assert.match(el.textContent!, /\[image: scan https:\/\/evil\.example\/pixel\.png\]/);
+    const links = [...el.querySelectorAll('a')].map((a) => a.getAttribute('href'));
+    assert.deepEqual(links, ['https://pubmed.ncbi.nlm.nih.gov/', null]);
+  });
+  it('renders markdown (emphasis, lists, code)', () => {
+    const el = html('**ST elevation** in:\n\n- II\n- III\n\n```\ncode <b>\n```');
+    assert.equal(el.querySelector('strong')?.textContent, 'ST elevation');
+    assert.equal(el.querySelectorAll('li').length, 2);
+    assert.equal(el.querySelector('pre code')?.textContent, 'code <b>\n');
+  });
+});
+
+describe('panel renderer: incremental streaming', () => {
+  it('finds block boundaries outside code fences only', () => {
+    assert.equal(lastBlockBoundary('a\n\nb', 0), 3);
+    assert.equal(lastBlockBoundary('a\n\n```\nx\n\ny\n', 0), 3, 'a blank line inside an open fence is no boundary');
+    assert.equal(lastBlockBoundary('```\nx\n\n```\n\nz', 0), 12);
+    assert.equal(lastBlockBoundary('no boundary yet', 0), 0);
+  });
+  it('renders the same text whatever the chunking, and only re-renders the open block', () => {
+    const text = 'First paragraph with *emphasis*.\n\nSecond one, with a list:\n\n- a\n- b\n\n```\nfenced\n\ncode\n```\n\nLast words';
+    const whole = win.document.createElement('div');
+    whole.innerHTML = toHtml(text);
+    for (const size of [1, 3, 7, 50]) {
+      const root = win.document.createElement('div');
+      let calls = 0;
+      const block = new StreamBlock(root, (md) => {
+        calls++;
+        return toHtml(md);
+      });
+      for (let i = 0; i < text.length; i += size) {
+        block.append(text.slice(i, i + size));
+        block.render();
+      }
+      assert.equal(root.textContent!.replace(/\s+/g, ' ').trim(), whole.textContent!.replace(/\s+/g, ' ').trim(), `chunk size ${size}`);
+      assert.equal(block.source, text);
+      assert.ok(calls <= Math.ceil(text.length / size) + 6, 'each render converts the open block, plus each finished block once');
+    }
+  });
+  it('maps the log-scale slider to budgets between 128 and 16,384', () => {
+    assert.equal(sliderToBudget(0), 128);
+    assert.equal(sliderToBudget(1000), 16384);
+    assert.equal(sliderToBudget(budgetToSlider(4096)), 4096);
+    assert.equal(sliderToBudget(budgetToSlider(1024)), 1024);
+    const step = (a: number, b: number) => budgetToSlider(b) - budgetToSlider(a);
+    assert.ok(Math.abs(step(512, 1024) - step(1024, 2048)) <= 1, 'equal steps double the budget');
+  });
+});
+
+describe('panel run view', () => {
+  it('shows Wait dividers, the budget meter marks, the cut and the answer card', () => {
+    const settings = { budget: 100, waitRounds: 2, temperature: 0, model: 'm1-7b-23k' };
+    const view = new RunView({ runId: 'r', question: 'Which artery?', options: { A: 'LAD', C: 'RCA' }, answer: 'C', settings }, toHtml);
+    const events: PanelEvent[] = [
+      { type: 'think', round: 0, text: 'Inferior leads. ', tokens: 3 },
+      { type: 'wait', round: 1, text: ' Wait', tokensUsed: 4 },
+      { type: 'think', round: 1, text: ', RCA. <script>x()</script>', tokens: 4 },
+      { type: 'wait', round: 2, text: ' Wait', tokensUsed: 9 },
+      { type: 'think', round: 2, text: ' still RCA', tokens: 91 },
+      { type: 'budget-hit', tokensUsed: 100, budget: 100 },
+      { type: 'answer-start', marker: '<|im_start|>answer\nFinal Answer:' },
+      { type: 'answer', text: ' \\boxed{C}', tokens: 5 },
+    ];
+    view.apply(events);
+    view.flush();
+    const root = view.root;
+    assert.equal(root.querySelectorAll('.wait-divider').length, 2);
+    assert.match(root.querySelectorAll('.wait-divider')[1]!.textContent!, /Wait · round 2 · 9 tokens so far/);
+    assert.equal(root.querySelectorAll('.meter-mark.wait').length, 2);
+    assert.equal((root.querySelector('.meter-mark.wait') as HTMLElement).style.left, '4%');
+    assert.equal(root.querySelectorAll('.meter-mark.cut').length, 1);
+    assert.equal(root.querySelector('.cut-divider')?.textContent, 'Budget of 100 tokens reached: thought cut here');
+    assert.equal(root.querySelector('script'), null);
+    assert.deepEqual(
+      [...root.querySelectorAll('.round')].map((r) => r.textContent!.trim()),
+      ['Inferior leads.', 'Wait, RCA. <script>x()</script>', 'Wait still RCA'],
+    );
+    assert.equal(root.querySelector('.forced')?.textContent, 'Final Answer: (forced after the cut)');
+    assert.equal((root.querySelector('.meter-fill') as HTMLElement).style.width, '100%');
+    const entry: HistoryEntry = {
+      id: 'r', at: '2026-01-01T00:00:00Z', question: 'Which artery?', options: { A: 'LAD', C: 'RCA' }, answer: 'C', settings, status: 'done',
+      rounds: [], budgetHit: true, answerMarker: '', answerText: '', extracted: 'C', choice: 'C', correct: true, tokens: { think: 100, answer: 5 }, ms: 1234,
+    };
+    view.finish(entry);
+    const card = root.querySelector('.answer-card')!;
+    assert.equal(card.hasAttribute('hidden'), false);
+    assert.match(card.textContent!, /CRCA✓ rightcut by budget/);
+    assert.match(root.querySelector('.stats')!.textContent!, /100 thinking \+ 5 answer tokens · 1\.2 s/);
+  });
+});

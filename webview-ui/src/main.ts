@@ -1,0 +1,352 @@
+// The m1 side panel. Talks to the extension only through src/panel/protocol.ts.
+import { BUDGET_PRESETS, COMPARE_BUDGETS, type CompareRow, type HistoryEntry, type PanelSettings, type ServerState, type ToExtension, type ToWebview } from '../../src/panel/protocol';
+import { OPTION_LETTERS } from '../../src/core/prompt';
+import { splitQuestion } from '../../src/core/questionText';
+import { SLIDER_STEPS, budgetToSlider, formatTokens, sliderToBudget } from './budget';
+import { h } from './dom';
+import { markdownRenderer } from './markdown';
+import { RunView, eventsOf } from './runView';
+
+declare function acquireVsCodeApi(): { postMessage(m: ToExtension): void; getState(): Draft | undefined; setState(s: Draft): void };
+
+interface Draft {
+  question: string;
+  options: string[];
+  answer: string;
+}
+
+const vscode = acquireVsCodeApi();
+const toHtml = markdownRenderer(window);
+const send = (m: ToExtension) => vscode.postMessage(m);
+
+let settings: PanelSettings = { budget: 4096, waitRounds: 0, temperature: 0, model: 'm1-7b-23k' };
+let server: ServerState | undefined;
+let history: HistoryEntry[] = [];
+let run: RunView | undefined;
+let running = false;
+let comparing = false; // while a comparison runs, its table stays in view instead of each run
+const draft: Draft = vscode.getState() ?? { question: '', options: [], answer: '' };
+
+// ── elements ────────────────────────────────────────────────────────────────
+const banner = h('div.banner', { hidden: true, role: 'alert' });
+const questionBox = h('textarea.question', {
+  rows: 4,
+  placeholder: 'Ask a medical question. Paste a block with "A. … B. …" lines to fill the options. Ctrl+Enter sends.',
+  'aria-label': 'Question',
+}) as HTMLTextAreaElement;
+const optionList = h('div.options', { role: 'list', 'aria-label': 'Answer options' });
+const answerSelect = h('select.gold', { 'aria-label': 'Known answer' }) as HTMLSelectElement;
+const slider = h('input.budget-slider', { type: 'range', min: 0, max: SLIDER_STEPS, 'aria-label': 'Thinking budget' }) as HTMLInputElement;
+const budgetLabel = h('span.budget-value');
+const waitInput = h('input.wait', { type: 'number', min: 0, max: 8, step: 1, 'aria-label': 'Wait rounds' }) as HTMLInputElement;
+const tempInput = h('input.temperature', { type: 'number', min: 0, max: 2, step: 0.1, 'aria-label': 'Temperature' }) as HTMLInputElement;
+const modelSelect = h('select.model', { 'aria-label': 'Model' }) as HTMLSelectElement;
+const askButton = h('button.primary', { type: 'button', onclick: () => ask() }, 'Ask');
+const stopButton = h('button.secondary', { type: 'button', disabled: true, onclick: () => send({ type: 'stop' }) }, 'Stop');
+const compareButton = h('button.secondary', { type: 'button', title: `Ask again at ${COMPARE_BUDGETS.map(formatTokens).join(', ')} tokens`, onclick: () => ask(true) }, 'Compare budgets');
+const formError = h('div.form-error', { role: 'alert' });
+const runArea = h('div.run-area');
+const compareArea = h('div.compare-area');
+const historyList = h('div.history', { role: 'list' });
+
+const presets = h(
+  'div.presets',
+  {},
+  ...BUDGET_PRESETS.map((b) => h('button.preset', { type: 'button', 'data-budget': b, onclick: () => setBudget(b) }, formatTokens(b))),
+);
+
+document.body.append(
+  banner,
+  h('label.field-label', { for: 'q' }, 'Question'),
+  questionBox,
+  optionList,
+  h('div.row', {}, h('button.link', { type: 'button', onclick: () => addOption('') }, '+ Add option'), h('label.inline', {}, 'Known answer ', answerSelect)),
+  h('div.field-label', {}, 'Thinking budget ', budgetLabel),
+  slider,
+  presets,
+  h('div.note', {}, 'About 4K tokens was the m1 paper’s optimum; more can degrade answers (overthinking).'),
+  h(
+    'div.row.controls',
+    {},
+    h('label.inline', {}, '“Wait” rounds ', waitInput),
+    h('label.inline', {}, 'Temperature ', tempInput),
+  ),
+  h('div.row.controls', {}, h('label.inline.grow', {}, 'Model ', modelSelect), h('button.icon', { type: 'button', title: 'Refresh models', 'aria-label': 'Refresh models', onclick: () => send({ type: 'refreshModels' }) }, '⟳')),
+  h('div.row.actions', {}, askButton, stopButton, compareButton),
+  formError,
+  compareArea,
+  runArea,
+  h('h3', {}, 'History'),
+  historyList,
+);
+questionBox.id = 'q';
+
+// ── form state ──────────────────────────────────────────────────────────────
+function optionInputs(): HTMLInputElement[] {
+  return [...optionList.querySelectorAll<HTMLInputElement>('input.option')];
+}
+
+function currentOptions(): Record<string, string> {
+  const out: Record<string, string> = {};
+  optionInputs().forEach((input, i) => {
+    if (input.value.trim()) out[OPTION_LETTERS[i]!] = input.value.trim();
+  });
+  return out;
+}
+
+function renderOptions(values: string[]): void {
+  optionList.replaceChildren(
+    ...values.map((v, i) =>
+      h(
+        'div.option-row',
+        { role: 'listitem' },
+        h('span.option-letter', {}, `${OPTION_LETTERS[i]}.`),
+        h('input.option', { type: 'text', value: v, 'aria-label': `Option ${OPTION_LETTERS[i]}`, oninput: saveDraft }),
+        h('button.icon', { type: 'button', title: `Remove option ${OPTION_LETTERS[i]}`, 'aria-label': `Remove option ${OPTION_LETTERS[i]}`, onclick: () => removeOption(i) }, '×'),
+      ),
+    ),
+  );
+  const gold = answerSelect.value || draft.answer;
+  answerSelect.replaceChildren(h('option', { value: '' }, '—'), ...values.map((_, i) => h('option', { value: OPTION_LETTERS[i] }, OPTION_LETTERS[i]!)));
+  answerSelect.value = values[OPTION_LETTERS.indexOf(gold)] !== undefined ? gold : '';
+  saveDraft();
+}
+
+function addOption(text: string): void {
+  const values = optionInputs().map((i) => i.value);
+  if (values.length >= OPTION_LETTERS.length) return;
+  renderOptions([...values, text]);
+  optionInputs().at(-1)?.focus();
+}
+
+function removeOption(index: number): void {
+  renderOptions(optionInputs().map((i) => i.value).filter((_, i) => i !== index));
+}
+
+function saveDraft(): void {
+  draft.question = questionBox.value;
+  draft.options = optionInputs().map((i) => i.value);
+  draft.answer = answerSelect.value;
+  vscode.setState(draft);
+}
+
+function setBudget(budget: number): void {
+  settings = { ...settings, budget };
+  slider.value = String(budgetToSlider(budget));
+  showSettings();
+  send({ type: 'settings', settings });
+}
+
+function showSettings(): void {
+  budgetLabel.textContent = `${settings.budget.toLocaleString('en-US')} tokens`;
+  slider.setAttribute('aria-valuetext', `${settings.budget} tokens`);
+  for (const b of presets.querySelectorAll<HTMLButtonElement>('button.preset')) b.classList.toggle('active', Number(b.dataset.budget) === settings.budget);
+  waitInput.value = String(settings.waitRounds);
+  tempInput.value = String(settings.temperature);
+  showModels();
+}
+
+function showModels(): void {
+  const names = server?.ok ? server.models : [];
+  const all = names.includes(settings.model) || names.includes(`${settings.model}:latest`) ? names : [settings.model, ...names];
+  modelSelect.replaceChildren(...all.map((n) => h('option', { value: n }, n)));
+  const match = all.find((n) => n === settings.model || n === `${settings.model}:latest`);
+  modelSelect.value = match ?? settings.model;
+}
+
+function readControls(): PanelSettings {
+  const wait = Math.round(Number(waitInput.value));
+  const temperature = Number(tempInput.value);
+  return {
+    budget: settings.budget,
+    waitRounds: Number.isFinite(wait) ? Math.min(8, Math.max(0, wait)) : 0,
+    temperature: Number.isFinite(temperature) ? Math.min(2, Math.max(0, temperature)) : 0,
+    model: modelSelect.value || settings.model,
+  };
+}
+
+function ask(compare = false): void {
+  const question = questionBox.value.trim();
+  if (!question) {
+    formError.textContent = 'Type a question first.';
+    questionBox.focus();
+    return;
+  }
+  formError.textContent = '';
+  settings = readControls();
+  const options = currentOptions();
+  const answer = answerSelect.value || undefined;
+  const base = { question, options, ...(answer && options[answer] ? { answer } : {}), settings };
+  send(compare ? { type: 'compare', ...base, budgets: [...COMPARE_BUDGETS] } : { type: 'ask', ...base });
+}
+
+// ── events ──────────────────────────────────────────────────────────────────
+questionBox.addEventListener('input', saveDraft);
+questionBox.addEventListener('keydown', (e) => {
+  if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) {
+    e.preventDefault();
+    if (!running) ask();
+  }
+});
+questionBox.addEventListener('paste', (e) => {
+  const text = e.clipboardData?.getData('text/plain') ?? '';
+  const split = splitQuestion(text);
+  if (!split.options) return; // plain text: let the textarea take it
+  e.preventDefault();
+  questionBox.value = split.question;
+  renderOptions(Object.values(split.options));
+});
+slider.addEventListener('input', () => {
+  settings = { ...settings, budget: sliderToBudget(Number(slider.value)) };
+  showSettings();
+});
+slider.addEventListener('change', () => send({ type: 'settings', settings }));
+for (const el of [waitInput, tempInput, modelSelect]) {
+  el.addEventListener('change', () => {
+    settings = readControls();
+    showSettings();
+    send({ type: 'settings', settings });
+  });
+}
+answerSelect.addEventListener('change', saveDraft);
+
+function setRunning(on: boolean): void {
+  running = on;
+  askButton.disabled = on;
+  compareButton.disabled = on;
+  stopButton.disabled = !on;
+}
+
+function showServer(): void {
+  if (!server || server.ok) {
+    banner.hidden = true;
+    return;
+  }
+  banner.hidden = false;
+  banner.replaceChildren(
+    h('div', {}, server.message),
+    h(
+      'div.row',
+      {},
+      h('button.secondary', { type: 'button', onclick: () => send({ type: 'refreshModels' }) }, 'Retry'),
+      h('button.secondary', { type: 'button', onclick: () => send({ type: 'command', name: 'getOllama' }) }, 'Get Ollama'),
+      h('button.secondary', { type: 'button', onclick: () => send({ type: 'command', name: 'openSettings' }) }, 'Settings'),
+    ),
+  );
+}
+
+function showHistory(): void {
+  historyList.replaceChildren(
+    ...history.map((entry) => {
+      const rerunBudget = h('select.rerun-budget', { 'aria-label': 'Budget for re-run' }, ...BUDGET_PRESETS.map((b) => h('option', { value: b }, formatTokens(b)))) as HTMLSelectElement;
+      rerunBudget.value = String(entry.settings.budget === 4096 ? 8192 : 4096);
+      const verdict = entry.correct === undefined ? '' : entry.correct ? ' ✓' : ' ✗';
+      return h(
+        'div.history-item',
+        { role: 'listitem' },
+        h('div.history-q', { title: entry.question }, entry.question.length > 90 ? `${entry.question.slice(0, 90)}…` : entry.question),
+        h('div.history-meta', {}, `${entry.choice ? `${entry.choice}${verdict} · ` : ''}${formatTokens(entry.settings.budget)} budget · ${entry.tokens.think} tokens · ${entry.status}`),
+        h(
+          'div.row',
+          {},
+          h('button.link', { type: 'button', onclick: () => showEntry(entry) }, 'Show'),
+          h('button.link', { type: 'button', onclick: () => send({ type: 'openTrace', historyId: entry.id }) }, 'Open as trace file'),
+          h('span.inline', {}, h('button.link', { type: 'button', onclick: () => send({ type: 'rerun', historyId: entry.id, budget: Number(rerunBudget.value) }) }, 'Re-run at'), ' ', rerunBudget),
+          h('button.link', { type: 'button', title: 'Delete', onclick: () => send({ type: 'deleteHistory', historyId: entry.id }) }, 'Delete'),
+        ),
+      );
+    }),
+  );
+  if (history.length === 0) historyList.append(h('div.note', {}, 'Questions you ask appear here.'));
+}
+
+function showEntry(entry: HistoryEntry): void {
+  run = new RunView({ runId: entry.id, question: entry.question, options: entry.options, ...(entry.answer ? { answer: entry.answer } : {}), settings: entry.settings }, toHtml);
+  run.apply(eventsOf(entry));
+  run.finish(entry);
+  runArea.replaceChildren(run.root);
+  run.root.scrollIntoView({ block: 'start', behavior: 'smooth' });
+}
+
+function showCompare(m: Extract<ToWebview, { type: 'compare' }>): void {
+  const choices = m.rows.map((r) => r.choice);
+  const row = (r: CompareRow, i: number) =>
+    h(
+      `tr${i > 0 && r.choice !== choices[i - 1] ? '.changed' : ''}`,
+      {},
+      h('td', {}, formatTokens(r.budget)),
+      h('td', {}, r.status === 'done' ? (r.choice ?? '—') : r.status),
+      h('td', {}, r.correct === undefined ? '' : r.correct ? '✓' : '✗'),
+      h('td', {}, `${r.thinkTokens}${r.budgetHit ? ' (cut)' : ''}`),
+    );
+  compareArea.replaceChildren(
+    h(
+      'table.compare',
+      { 'aria-label': 'Answers at each budget' },
+      h('caption', {}, m.done ? 'Answers by thinking budget (a highlighted row changed its answer)' : `Comparing budgets… ${m.rows.length}/${m.budgets.length}`),
+      h('thead', {}, h('tr', {}, h('th', {}, 'Budget'), h('th', {}, 'Answer'), h('th', {}, 'Right'), h('th', {}, 'Thinking tokens'))),
+      h('tbody', {}, ...m.rows.map(row)),
+    ),
+  );
+}
+
+window.addEventListener('message', (e: MessageEvent<ToWebview>) => {
+  const m = e.data;
+  switch (m.type) {
+    case 'init':
+      settings = m.settings;
+      server = m.server;
+      history = m.history;
+      slider.value = String(budgetToSlider(settings.budget));
+      showSettings();
+      showServer();
+      showHistory();
+      if (m.running) {
+        run = new RunView(m.running.start, toHtml);
+        runArea.replaceChildren(run.root);
+        run.apply(m.running.events);
+        setRunning(true);
+      }
+      break;
+    case 'server':
+      server = m.server;
+      showServer();
+      showModels();
+      break;
+    case 'run-start':
+      run = new RunView(m.start, toHtml);
+      runArea.replaceChildren(run.root);
+      if (!comparing) run.root.scrollIntoView({ block: 'start', behavior: 'smooth' });
+      setRunning(true);
+      break;
+    case 'events':
+      if (run?.start.runId === m.runId) run.apply(m.events);
+      break;
+    case 'run-end':
+      if (run?.start.runId === m.runId) run.finish(m.entry);
+      setRunning(false);
+      break;
+    case 'history':
+      history = m.history;
+      showHistory();
+      break;
+    case 'compare':
+      comparing = !m.done;
+      showCompare(m);
+      if (m.rows.length === 0) compareArea.scrollIntoView({ block: 'start', behavior: 'smooth' });
+      break;
+    case 'prefill':
+      questionBox.value = m.question;
+      renderOptions(Object.values(m.options));
+      break;
+    case 'error':
+      formError.textContent = m.message;
+      setRunning(false);
+      break;
+  }
+});
+
+questionBox.value = draft.question;
+renderOptions(draft.options);
+showSettings();
+send({ type: 'ready' });
