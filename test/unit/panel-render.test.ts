@@ -13,7 +13,7 @@ const toHtml = markdownRenderer(win);
 
 function html(markdown: string): HTMLElement {
   const div = win.document.createElement('div');
-  div.innerHTML = toHtml(markdown);
+  div.append(toHtml(markdown));
   return div;
 }
 
@@ -48,8 +48,7 @@ describe('panel renderer: incremental streaming', () => {
   });
   it('renders the same text whatever the chunking, and only re-renders the open block', () => {
     const text = 'First paragraph with *emphasis*.\n\nSecond one, with a list:\n\n- a\n- b\n\n```\nfenced\n\ncode\n```\n\nLast words';
-    const whole = win.document.createElement('div');
-    whole.innerHTML = toHtml(text);
+    const whole = html(text);
     for (const size of [1, 3, 7, 50]) {
       const root = win.document.createElement('div');
       let calls = 0;

@@ -6,7 +6,8 @@ import { Marked } from 'marked';
 
 const escapeHtml = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 
-export type ToHtml = (markdown: string) => string;
+/** Markdown → sanitized nodes, ready to insert (no second HTML parse). */
+export type ToHtml = (markdown: string) => DocumentFragment;
 
 export function markdownRenderer(win: Window & typeof globalThis): ToHtml {
   const purify = createDOMPurify(win);
@@ -22,6 +23,7 @@ export function markdownRenderer(win: Window & typeof globalThis): ToHtml {
   });
   return (markdown) =>
     purify.sanitize(marked.parse(markdown) as string, {
+      RETURN_DOM_FRAGMENT: true,
       FORBID_TAGS: ['img', 'style', 'script', 'iframe', 'form', 'input', 'button', 'svg', 'math', 'video', 'audio', 'source', 'object', 'embed', 'link', 'meta'],
       FORBID_ATTR: ['style', 'src', 'srcset', 'action', 'formaction'],
       ALLOWED_URI_REGEXP: /^(?:https?:|mailto:|#)/i,

@@ -29,17 +29,24 @@ export class StreamBlock {
   render(): void {
     const cut = lastBlockBoundary(this.text, this.committed);
     if (cut > this.committed) {
-      this.done.insertAdjacentHTML('beforeend', this.toHtml(this.text.slice(this.committed, cut)));
+      this.done.append(this.toHtml(this.text.slice(this.committed, cut)));
       this.committed = cut;
     }
-    this.tail.innerHTML = this.toHtml(this.text.slice(this.committed));
+    this.tail.replaceChildren(this.toHtml(this.text.slice(this.committed)));
   }
 }
 
-/** Index just after the last blank line at or after `from` that is outside a code fence; `from` if none. */
+/** An open block longer than this is also cut at a single line break, so a thought without blank lines stays cheap. */
+export const MAX_OPEN_BLOCK = 4000;
+
+/**
+ * Index just after the last blank line at or after `from` that is outside a code fence; `from` if
+ * none. When the open block would exceed MAX_OPEN_BLOCK, the last line break outside a fence counts too.
+ */
 export function lastBlockBoundary(text: string, from: number): number {
   let inFence = false;
   let boundary = from;
+  let lineBreak = from;
   let lineStart = from;
   while (lineStart < text.length) {
     const end = text.indexOf('\n', lineStart);
@@ -47,7 +54,8 @@ export function lastBlockBoundary(text: string, from: number): number {
     const line = text.slice(lineStart, end);
     if (/^\s{0,3}(```|~~~)/.test(line)) inFence = !inFence;
     else if (!inFence && line.trim() === '') boundary = end + 1;
+    if (!inFence) lineBreak = end + 1;
     lineStart = end + 1;
   }
-  return boundary;
+  return text.length - boundary > MAX_OPEN_BLOCK ? Math.max(boundary, lineBreak) : boundary;
 }
