@@ -58,6 +58,17 @@ describe('e2e: the Ask m1 side panel', function () {
     await s().shot('panel-01-dark');
   });
 
+  it('opens a past question as a trace file', async () => {
+    const { page } = s();
+    await panel.getByRole('button', { name: 'Open as trace file' }).first().click();
+    const tab = page.locator('.tabs-container .tab', { hasText: '.m1trace.json' });
+    await tab.waitFor({ timeout: 20_000 });
+    const editor = page.locator('.editor-instance .view-lines');
+    await expectText(editor, '"version": 1');
+    await expectText(editor, '"waitInjected": " Wait"');
+    await s().shot('panel-trace-file');
+  });
+
   it('looks right in the light and high-contrast themes', async () => {
     const { page, server } = s();
     server.setUserSettings({ 'workbench.colorTheme': 'Default Light Modern' });
