@@ -1,35 +1,38 @@
 // Runtime validation of the messages the webview sends (it is a browser page: check everything).
-import { z } from 'zod';
+// zod/mini keeps the extension bundle small.
+import * as z from 'zod/mini';
 import { BUDGET_MAX, BUDGET_MIN, MAX_QUESTION_CHARS, type PanelSettings, type ToExtension } from './protocol';
 
-const letter = z.string().regex(/^[A-Z]$/);
-const options = z.record(letter, z.string().max(5_000)).refine((o) => Object.keys(o).length <= 26);
+const letter = z.string().check(z.regex(/^[A-Z]$/, 'must be one letter A–Z'));
+const options = z.record(letter, z.string().check(z.maxLength(5_000)));
+const budget = z.int().check(z.gte(BUDGET_MIN), z.lte(BUDGET_MAX));
+const id = z.string().check(z.maxLength(100));
 
-export const panelSettingsSchema: z.ZodType<PanelSettings> = z.object({
-  budget: z.number().int().min(BUDGET_MIN).max(BUDGET_MAX),
-  waitRounds: z.number().int().min(0).max(8),
-  temperature: z.number().min(0).max(2),
-  model: z.string().min(1).max(200),
+export const panelSettingsSchema: z.ZodMiniType<PanelSettings> = z.object({
+  budget,
+  waitRounds: z.int().check(z.gte(0), z.lte(8)),
+  temperature: z.number().check(z.gte(0), z.lte(2)),
+  model: z.string().check(z.minLength(1), z.maxLength(200)),
 });
 
 const questionFields = {
-  question: z.string().trim().min(1, 'Type a question').max(MAX_QUESTION_CHARS, `Questions are limited to ${MAX_QUESTION_CHARS} characters`),
+  question: z.string().check(z.trim(), z.minLength(1, 'Type a question'), z.maxLength(MAX_QUESTION_CHARS, `Questions are limited to ${MAX_QUESTION_CHARS} characters`)),
   options,
   /** Gold letter, when the user knows the answer. */
-  answer: letter.optional(),
+  answer: z.optional(letter),
   settings: panelSettingsSchema,
 };
 
-export const toExtensionSchema: z.ZodType<ToExtension> = z.discriminatedUnion('type', [
+export const toExtensionSchema: z.ZodMiniType<ToExtension> = z.discriminatedUnion('type', [
   z.object({ type: z.literal('ready') }),
   z.object({ type: z.literal('ask'), ...questionFields }),
-  z.object({ type: z.literal('compare'), ...questionFields, budgets: z.array(z.number().int().min(BUDGET_MIN).max(BUDGET_MAX)).min(2).max(8) }),
+  z.object({ type: z.literal('compare'), ...questionFields, budgets: z.array(budget).check(z.minLength(2), z.maxLength(8)) }),
   z.object({ type: z.literal('stop') }),
   z.object({ type: z.literal('settings'), settings: panelSettingsSchema }),
   z.object({ type: z.literal('refreshModels') }),
-  z.object({ type: z.literal('rerun'), historyId: z.string().max(100), budget: z.number().int().min(BUDGET_MIN).max(BUDGET_MAX) }),
-  z.object({ type: z.literal('openTrace'), historyId: z.string().max(100) }),
-  z.object({ type: z.literal('deleteHistory'), historyId: z.string().max(100) }),
+  z.object({ type: z.literal('rerun'), historyId: id, budget }),
+  z.object({ type: z.literal('openTrace'), historyId: id }),
+  z.object({ type: z.literal('deleteHistory'), historyId: id }),
   z.object({ type: z.literal('command'), name: z.enum(['checkServer', 'selectModel', 'openSettings', 'getOllama']) }),
 ]);
 
@@ -40,4 +43,3 @@ export function parseToExtension(data: unknown): { ok: true; message: ToExtensio
   const issue = r.error.issues[0];
   return { ok: false, error: `${issue?.path.join('.') || 'message'}: ${issue?.message ?? 'invalid'}` };
 }
-
