@@ -13,6 +13,12 @@ describe('e2e: the Ask m1 side panel', function () {
   const s = useSession({}, { 'workbench.colorTheme': 'Default Dark Modern' });
   let panel: FrameLocator;
 
+  /** Clicks Ask and waits until the new run's view replaced the previous one. */
+  async function ask(): Promise<void> {
+    await panel.getByRole('button', { name: 'Ask', exact: true }).click();
+    await panel.locator('.answer-card[hidden]').waitFor({ state: 'attached', timeout: 20_000 });
+  }
+
   before(async () => {
     const { page } = s();
     await page.locator('.activitybar [aria-label^="m1"]').first().click();
@@ -38,7 +44,7 @@ describe('e2e: the Ask m1 side panel', function () {
     await expectText(panel.locator('.budget-value'), '1,024 tokens');
     await panel.getByLabel('Wait rounds').fill('2');
     await panel.getByLabel('Wait rounds').dispatchEvent('change');
-    await panel.getByRole('button', { name: 'Ask', exact: true }).click();
+    await ask();
 
     const card = panel.locator('.answer-card');
     await expectText(card, '✓ right', 30_000);
@@ -87,7 +93,7 @@ describe('e2e: the Ask m1 side panel', function () {
     await panel.getByRole('button', { name: '4K', exact: true }).click();
     await panel.getByLabel('Wait rounds').fill('0');
     await panel.getByLabel('Wait rounds').dispatchEvent('change');
-    await panel.getByRole('button', { name: 'Ask', exact: true }).click();
+    await ask();
     await expectText(panel.locator('.think-body'), 'ST elevation');
     await page.locator('.activitybar [aria-label^="Explorer"]').first().click();
     await new Promise((r) => setTimeout(r, 1500));
@@ -101,7 +107,7 @@ describe('e2e: the Ask m1 side panel', function () {
   it('stops at once and keeps what was generated', async () => {
     const { fake } = s();
     fake.options.tokenDelayMs = 50;
-    await panel.getByRole('button', { name: 'Ask', exact: true }).click();
+    await ask();
     await expectText(panel.locator('.think-body'), 'ST elevation');
     await panel.getByRole('button', { name: 'Stop', exact: true }).click();
     await expectText(panel.locator('.answer-card'), 'Stopped.');
