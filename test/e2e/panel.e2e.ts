@@ -1,6 +1,7 @@
 // The "Ask m1" side panel as a user meets it, against the fake Ollama server.
 import assert from 'node:assert/strict';
 import type { FrameLocator } from 'playwright-core';
+import { runCommand } from '../harness/browser';
 import { expectText } from './expect';
 import { useSession } from './session';
 
@@ -123,6 +124,31 @@ describe('e2e: the Ask m1 side panel', function () {
     assert.equal(await table.locator('tbody tr').count(), 4);
     await expectText(table, '8K');
     await s().shot('panel-04-compare');
+  });
+
+  it('asks the selection of an editor in the panel', async () => {
+    const { page } = s();
+    await page.keyboard.press('Control+P');
+    await page.locator('.quick-input-widget input').fill('questions.md');
+    await page.locator('.quick-input-list .monaco-list-row', { hasText: 'questions.md' }).first().waitFor();
+    await page.keyboard.press('Enter');
+    const editor = page.locator('.editor-instance .view-lines');
+    await expectText(editor, 'FEV1/FVC ratio of 0.58');
+    // Select the first question and its four options (lines 5 to 9).
+    await page.keyboard.press('Control+G');
+    await page.keyboard.type('5');
+    await page.keyboard.press('Enter');
+    for (let i = 0; i < 5; i++) await page.keyboard.press('Control+L'); // whole logical lines, whatever the wrapping
+    await runCommand(page, 'm1: Ask Selection in Panel');
+    await expectText(panel.locator('.run-question'), 'A 64-year-old man with a 40-pack-year smoking history');
+    await expectText(panel.locator('.answer-card'), 'Emphysema', 30_000);
+    assert.deepEqual(await panel.locator('input.option').evaluateAll((els) => els.map((e) => (e as HTMLInputElement).value)), [
+      'Asthma',
+      'Emphysema',
+      'Idiopathic pulmonary fibrosis',
+      'Sarcoidosis',
+    ]);
+    await s().shot('panel-ask-selection');
   });
 
   it('shows a clear state when the server is down', async () => {

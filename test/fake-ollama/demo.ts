@@ -4,6 +4,18 @@ import type { Script } from './script';
 
 export const DEMO_SCRIPTS: Script[] = [
   {
+    match: 'FEV1/FVC ratio of 0.58',
+    think: [
+      'An obstructive pattern that does not reverse after a bronchodilator in a heavy smoker is COPD. A low diffusing capacity points to destruction of alveolar walls, which is emphysema rather than chronic bronchitis or asthma. ',
+    ],
+    answers: ['Irreversible obstruction with a reduced DLCO in a smoker indicates emphysema.\n\n\\boxed{B}'],
+  },
+  {
+    match: 'hyperpigmented palmar creases',
+    think: ['Hyponatremia, hyperkalemia and hyperpigmentation suggest primary adrenal insufficiency. The cosyntropin (ACTH) stimulation test confirms it. '],
+    answers: ['\\boxed{A}'],
+  },
+  {
     match: 'ST-segment elevation in leads II, III and aVF',
     think: [
       'ST elevation in II, III and aVF localizes the infarct to the inferior wall. The reciprocal ST depression in I and aVL fits as well. ' +

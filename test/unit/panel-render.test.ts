@@ -116,3 +116,19 @@ describe('panel run view', () => {
     assert.match(root.querySelector('.stats')!.textContent!, /100 thinking \+ 5 answer tokens · 1\.2 s/);
   });
 });
+
+describe('panel run view: faults', () => {
+  it('keeps the partial thought and marks an error', () => {
+    const settings = { budget: 100, waitRounds: 0, temperature: 0, model: 'm1' };
+    const view = new RunView({ runId: 'e', question: 'Q', options: {}, settings }, toHtml);
+    view.apply([{ type: 'think', round: 0, text: 'Partial reasoning', tokens: 2 }]);
+    view.finish({
+      id: 'e', at: '2026-01-01T00:00:00Z', question: 'Q', options: {}, settings, status: 'error', error: 'Ollama at http://x reported an error while generating: boom',
+      rounds: [{ text: 'Partial reasoning', tokens: 0 }], budgetHit: false, answerMarker: '', answerText: '', tokens: { think: 2, answer: 0 }, ms: 10,
+    });
+    assert.match(view.root.querySelector('.think-body')!.textContent!, /Partial reasoning/);
+    const card = view.root.querySelector('.answer-card')!;
+    assert.ok(card.classList.contains('error'));
+    assert.match(card.textContent!, /^Error: Ollama at http:\/\/x reported an error while generating: boom \(the partial trace is kept above\)$/);
+  });
+});
