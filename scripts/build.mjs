@@ -56,6 +56,7 @@ if (!production) {
     outdir: 'dist-test/integration',
     external: ['vscode', 'mocha'],
   });
+  builds.push({ ...node, entryPoints: ['test/fake-ollama/serve.ts'], outfile: 'dist-test/fake-ollama-serve.js' });
 }
 
 if (watch) {

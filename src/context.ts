@@ -1,5 +1,6 @@
 // What every command gets: the log and the subscriptions to dispose.
 import type * as vscode from 'vscode';
+import type { OllamaManager } from './ollama/manager';
 import type { PanelProvider } from './panel/provider';
 
 export interface Ctx {
@@ -8,4 +9,6 @@ export interface Ctx {
   /** Where the reasoning of "Ask a Medical Question" streams. */
   reasoning: vscode.OutputChannel;
   panel: PanelProvider;
+  ollama: OllamaManager;
+  serverLog: vscode.LogOutputChannel;
 }

@@ -2,6 +2,7 @@
 import * as vscode from 'vscode';
 import { registerCommands } from './commands';
 import type { Ctx } from './context';
+import { OllamaManager } from './ollama/manager';
 import { registerPanel } from './panel/provider';
 import { registerServerTree } from './views/serverTree';
 
@@ -11,11 +12,19 @@ export function activate(extension: vscode.ExtensionContext): void {
   try {
     const reasoning = vscode.window.createOutputChannel('m1 Reasoning');
     extension.subscriptions.push(reasoning);
+    const serverLog = vscode.window.createOutputChannel('m1: Ollama server', { log: true });
+    const ollama = new OllamaManager(log, serverLog);
+    extension.subscriptions.push(serverLog, ollama);
     const base = { extension, log, reasoning };
-    const ctx: Ctx = { ...base, panel: registerPanel(base) };
+    const ctx: Ctx = { ...base, panel: registerPanel(base), ollama, serverLog };
+    extension.subscriptions.push(ollama.onDidChangeState(() => void ctx.panel.refreshServer()));
     registerCommands(ctx);
-    registerServerTree(ctx);
+    const tree = registerServerTree(ctx);
+    extension.subscriptions.push(ollama.onDidChangeState(() => tree.refresh()));
     log.info(`m1 activated (workspace trusted: ${vscode.workspace.isTrusted})`);
+    if (vscode.workspace.getConfiguration('m1').get<boolean>('ollama.autoStart') && vscode.workspace.isTrusted) {
+      void ollama.start().catch((e: unknown) => log.error(`auto-start: ${e instanceof Error ? e.message : String(e)}`));
+    }
   } catch (e) {
     log.error(String(e));
     void vscode.window.showErrorMessage(`m1 failed to start: ${e instanceof Error ? e.message : String(e)}`, 'Show Log').then((a) => a && log.show());

@@ -11,9 +11,11 @@ export async function showError(ctx: Ctx, e: unknown): Promise<void> {
   if (e instanceof M1Error && e.code === 'cancelled') return;
   const actions: Record<string, () => Thenable<unknown>> = {};
   if (e instanceof M1Error && e.code === 'unreachable') {
+    actions['Start Server'] = () => vscode.commands.executeCommand('m1.startServer');
     actions['Open Settings'] = () => vscode.commands.executeCommand('workbench.action.openSettings', 'm1.ollama.host');
     actions['Get Ollama'] = () => vscode.env.openExternal(vscode.Uri.parse(OLLAMA_DOWNLOAD_URL));
   } else if (e instanceof M1Error && e.code === 'model-not-found') {
+    actions['Get Model'] = () => vscode.commands.executeCommand('m1.getModel');
     actions['Select Model'] = () => vscode.commands.executeCommand('m1.selectModel');
   }
   actions['Show Log'] = () => Promise.resolve(ctx.log.show());

@@ -3,6 +3,7 @@ import * as vscode from 'vscode';
 import type { Ctx } from '../context';
 import { askQuestion, askSelection } from './ask';
 import { showError } from './errors';
+import { getModel, serverActions } from './model';
 import { checkServer, selectModel } from './server';
 
 type Handler = (ctx: Ctx, ...args: unknown[]) => unknown;
@@ -13,6 +14,12 @@ export const COMMANDS: Record<string, Handler> = {
   'm1.checkServer': checkServer,
   'm1.selectModel': (ctx, name) => selectModel(ctx, typeof name === 'string' ? name : undefined),
   'm1.showLog': (ctx) => ctx.log.show(),
+  'm1.showServerLog': (ctx) => ctx.serverLog.show(),
+  'm1.startServer': (ctx) => ctx.ollama.start(),
+  'm1.stopServer': (ctx) => ctx.ollama.stop(),
+  'm1.restartServer': (ctx) => ctx.ollama.restart(),
+  'm1.getModel': getModel,
+  'm1.serverActions': serverActions,
 };
 
 export function registerCommands(ctx: Ctx): void {

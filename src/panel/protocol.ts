@@ -35,7 +35,11 @@ export type ToExtension =
   | { type: 'rerun'; historyId: string; budget: number }
   | { type: 'openTrace'; historyId: string }
   | { type: 'deleteHistory'; historyId: string }
-  | { type: 'command'; name: 'checkServer' | 'selectModel' | 'openSettings' | 'getOllama' };
+  | { type: 'command'; name: PanelCommand };
+
+/** Commands the panel may ask the extension to run (nothing else gets through). */
+export const PANEL_COMMANDS = ['startServer', 'getModel', 'checkServer', 'selectModel', 'openSettings', 'getOllama'] as const;
+export type PanelCommand = (typeof PANEL_COMMANDS)[number];
 
 export interface RoundView {
   text: string;

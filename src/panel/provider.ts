@@ -13,9 +13,9 @@ import { entryFromResult, engineSettings, traceFromEntry } from './entry';
 import { HistoryStore } from './history';
 import { panelSettingsSchema, parseToExtension } from './validate';
 import { panelHtml } from './html';
-import { appendEvent, type CompareRow, type HistoryEntry, type PanelEvent, type PanelSettings, type RunStart, type ServerState, type ToExtension, type ToWebview } from './protocol';
+import { appendEvent, type CompareRow, type HistoryEntry, type PanelEvent, type PanelSettings, type PanelCommand, type RunStart, type ServerState, type ToExtension, type ToWebview } from './protocol';
 
-type PanelCtx = Omit<Ctx, 'panel'>;
+type PanelCtx = Pick<Ctx, 'extension' | 'log' | 'reasoning'>;
 
 const SETTINGS_KEY = 'm1.panel.settings';
 /** How often streamed events are sent to the webview (it renders once per frame anyway). */
@@ -108,7 +108,7 @@ export class PanelProvider implements vscode.WebviewViewProvider {
     }
   }
 
-  private async command(name: 'checkServer' | 'selectModel' | 'openSettings' | 'getOllama'): Promise<void> {
+  private async command(name: PanelCommand): Promise<void> {
     if (name === 'getOllama') await vscode.env.openExternal(vscode.Uri.parse(OLLAMA_DOWNLOAD_URL));
     else if (name === 'openSettings') await vscode.commands.executeCommand('workbench.action.openSettings', 'm1.');
     else await vscode.commands.executeCommand(`m1.${name}`);

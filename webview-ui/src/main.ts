@@ -228,6 +228,7 @@ function showServer(): void {
     h(
       'div.row',
       {},
+      h('button.primary', { type: 'button', onclick: () => send({ type: 'command', name: 'startServer' }) }, 'Start Ollama'),
       h('button.secondary', { type: 'button', onclick: () => send({ type: 'refreshModels' }) }, 'Retry'),
       h('button.secondary', { type: 'button', onclick: () => send({ type: 'command', name: 'getOllama' }) }, 'Get Ollama'),
       h('button.secondary', { type: 'button', onclick: () => send({ type: 'command', name: 'openSettings' }) }, 'Settings'),

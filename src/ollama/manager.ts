@@ -1,0 +1,187 @@
+// The local Ollama server as the extension manages it: start/stop/restart `ollama serve`, a status
+// bar item (state, model, VRAM), a crash notification, and pulling models with progress.
+import * as vscode from 'vscode';
+import { readConfig, setModel } from '../config';
+import { M1Error } from '../core/errors';
+import { findOllama, ollamaVersion } from '../core/ollama/discover';
+import { OllamaServe, isOllamaRunning, type ServerState } from '../core/ollama/process';
+import { formatBytes, pullModel } from '../core/ollama/pull';
+import { OLLAMA_DOWNLOAD_URL } from '../commands/errors';
+
+type Log = vscode.LogOutputChannel;
+
+interface Loaded {
+  name: string;
+  size: number;
+  size_vram: number;
+}
+
+export class OllamaManager implements vscode.Disposable {
+  private readonly serve = new OllamaServe();
+  private readonly item: vscode.StatusBarItem;
+  private state: ServerState = 'stopped';
+  private detail = '';
+  private timer: NodeJS.Timeout | undefined;
+  private readonly changed = new vscode.EventEmitter<ServerState>();
+  readonly onDidChangeState = this.changed.event;
+
+  constructor(
+    private readonly log: Log,
+    private readonly serverLog: Log,
+  ) {
+    this.item = vscode.window.createStatusBarItem('m1.server', vscode.StatusBarAlignment.Left, 50);
+    this.item.name = 'm1 Ollama server';
+    this.item.command = 'm1.serverActions';
+    this.render();
+    this.item.show();
+    this.timer = setInterval(() => void this.refresh(), 15_000);
+    void this.refresh();
+  }
+
+  dispose(): void {
+    clearInterval(this.timer);
+    this.item.dispose();
+    this.changed.dispose();
+    void this.serve.stop();
+  }
+
+  private set(state: ServerState, detail = ''): void {
+    const changed = state !== this.state;
+    this.state = state;
+    this.detail = detail;
+    this.render();
+    if (changed) this.changed.fire(state);
+  }
+
+  private render(): void {
+    const { host, engine } = readConfig();
+    const icon = { stopped: '$(circle-slash)', starting: '$(loading~spin)', ready: '$(server-process)', error: '$(error)' }[this.state];
+    this.item.text = `${icon} m1: ${this.state}${this.state === 'ready' ? ` · ${engine.model}${this.detail ? ` · ${this.detail}` : ''}` : ''}`;
+    this.item.tooltip = new vscode.MarkdownString(
+      `**Ollama** at \`${host}\`: ${this.state}${this.serve.owned ? ' (started by m1)' : ''}\n\nModel: \`${engine.model}\`${this.detail ? `\n\n${this.detail}` : ''}\n\nClick for actions.`,
+    );
+    this.item.backgroundColor = this.state === 'error' ? new vscode.ThemeColor('statusBarItem.errorBackground') : undefined;
+  }
+
+  /** Health and VRAM: `/` for the state, `/api/ps` for the loaded model. */
+  async refresh(): Promise<void> {
+    if (this.state === 'starting') return;
+    const { host, engine } = readConfig();
+    if (!(await isOllamaRunning(host))) {
+      if (this.state !== 'error') this.set('stopped');
+      return;
+    }
+    let detail = '';
+    try {
+      const ps = (await (await fetch(`${host}/api/ps`, { signal: AbortSignal.timeout(3000) })).json()) as { models?: Loaded[] };
+      const loaded = ps.models?.find((m) => m.name === engine.model || m.name === `${engine.model}:latest`);
+      if (loaded) detail = `${formatBytes(loaded.size_vram)} VRAM${loaded.size_vram < loaded.size ? ' (partly on CPU)' : ''}`;
+    } catch {
+      // An older server without /api/ps: the state alone is still right.
+    }
+    this.set('ready', detail);
+  }
+
+  async start(): Promise<void> {
+    if (!vscode.workspace.isTrusted) throw new M1Error('bad-input', 'Starting a server needs a trusted workspace (Restricted Mode is on).');
+    const { host } = readConfig();
+    const configured = vscode.workspace.getConfiguration('m1').get<string>('ollama.path', '');
+    const found = await findOllama({ configured });
+    if (!found.found) {
+      const msg = found.configuredMissing
+        ? `The Ollama executable set in m1.ollama.path does not exist or cannot run: ${found.configuredMissing}.`
+        : 'Ollama is not installed (not on PATH nor in the usual places). Install it, or set m1.ollama.path.';
+      const pick = await vscode.window.showErrorMessage(msg, 'Get Ollama', 'Open Settings');
+      if (pick === 'Get Ollama') await vscode.env.openExternal(vscode.Uri.parse(OLLAMA_DOWNLOAD_URL));
+      if (pick === 'Open Settings') await vscode.commands.executeCommand('workbench.action.openSettings', 'm1.ollama.path');
+      return;
+    }
+    const version = await ollamaVersion(found.path);
+    this.log.info(`ollama ${version ?? '(unknown version)'} at ${found.path} (${found.source}); starting on ${host}`);
+    this.set('starting');
+    try {
+      const result = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `m1: starting Ollama on ${host}…` }, () =>
+        this.serve.start({
+          binary: found.path,
+          host,
+          log: (line) => this.serverLog.info(line),
+          onCrash: (code, signal, last) => void this.crashed(code, signal, last),
+        }),
+      );
+      this.state = 'stopped';
+      await this.refresh();
+      void vscode.window.showInformationMessage(result === 'started' ? `Ollama is ready at ${host}.` : `Ollama was already running at ${host}; m1 uses it as it is.`);
+    } catch (e) {
+      this.set('error');
+      throw e;
+    }
+  }
+
+  async stop(): Promise<void> {
+    const { host } = readConfig();
+    if (await this.serve.stop()) {
+      this.set('stopped');
+      void vscode.window.showInformationMessage(`Stopped the Ollama server m1 started at ${host}.`);
+    } else if (await isOllamaRunning(host)) {
+      void vscode.window.showInformationMessage(`The Ollama server at ${host} was not started by m1, so m1 leaves it running.`);
+    } else {
+      this.set('stopped');
+    }
+  }
+
+  async restart(): Promise<void> {
+    await this.serve.stop();
+    this.set('stopped');
+    await this.start();
+  }
+
+  private async crashed(code: number | null, signal: NodeJS.Signals | null, last: string[]): Promise<void> {
+    this.set('error');
+    this.log.error(`ollama serve exited (${code ?? signal}): ${last.slice(-3).join(' | ')}`);
+    const pick = await vscode.window.showErrorMessage(`The Ollama server stopped unexpectedly (${code ?? signal}).`, 'Restart', 'Show Log');
+    if (pick === 'Restart') await vscode.commands.executeCommand('m1.restartServer');
+    if (pick === 'Show Log') this.serverLog.show();
+  }
+
+  /** Pulls a model with a cancellable progress notification; the model becomes m1.model. */
+  async pull(name: string): Promise<boolean> {
+    if (!vscode.workspace.isTrusted) throw new M1Error('bad-input', 'Pulling a model needs a trusted workspace (Restricted Mode is on).');
+    const { host } = readConfig();
+    const done = await vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title: `m1: pulling ${name}`, cancellable: true },
+      async (progress, token) => {
+        const controller = new AbortController();
+        token.onCancellationRequested(() => controller.abort());
+        let reported = 0;
+        try {
+          await pullModel(
+            host,
+            name,
+            (p) => {
+              const pct = p.total && p.completed !== undefined ? (100 * p.completed) / p.total : undefined;
+              const bytes = p.total ? ` ${formatBytes(p.completed ?? 0)} of ${formatBytes(p.total)}` : '';
+              const rate = p.rate ? ` · ${formatBytes(p.rate)}/s` : '';
+              progress.report({ message: `${p.status}${bytes}${rate}`, ...(pct !== undefined ? { increment: pct - reported } : {}) });
+              if (pct !== undefined) reported = pct;
+            },
+            controller.signal,
+          );
+          return true;
+        } catch (e) {
+          if (e instanceof M1Error && e.code === 'cancelled') {
+            void vscode.window.showInformationMessage(`Pull of ${name} cancelled. Pull again to resume where it stopped.`);
+            return false;
+          }
+          throw e;
+        }
+      },
+    );
+    if (done) {
+      await setModel(name);
+      this.log.info(`pulled ${name}; m1.model set`);
+      void vscode.window.showInformationMessage(`${name} is installed and m1 will use it.`);
+      await this.refresh();
+    }
+    return done;
+  }
+}

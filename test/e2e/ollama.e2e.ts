@@ -1,0 +1,56 @@
+// Managing the local Ollama server from VS Code, with the fake `ollama` executable.
+import { join } from 'node:path';
+import { runCommand } from '../harness/browser';
+import { ROOT } from '../harness/build';
+import { freePort } from '../unit/helpers';
+import { expectText } from './expect';
+import { toast, useSession } from './session';
+
+const FAKE_BIN = join(ROOT, 'test', 'fake-ollama', 'bin', 'ollama');
+const MODEL = 'hf.co/example-user/m1-7B-23K-GGUF:Q4_K_M';
+
+describe('e2e: the local Ollama server', function () {
+  this.timeout(120_000);
+  let host = '';
+  const settings: Record<string, unknown> = { 'm1.ollama.path': FAKE_BIN };
+  before(async () => {
+    host = `http://127.0.0.1:${await freePort()}`;
+    settings['m1.ollama.host'] = host;
+  });
+  const s = useSession({}, settings, { FAKE_OLLAMA_PULL_DELAY: '500' });
+
+  it('starts the server from the palette and the status bar shows it ready', async () => {
+    const { page } = s();
+    const status = page.locator('.statusbar-item', { hasText: 'm1:' });
+    await expectText(status, 'm1: stopped', 30_000);
+    await runCommand(page, 'm1: Start Ollama Server');
+    await toast(page, `Ollama is ready at ${host}`).waitFor({ timeout: 30_000 });
+    await expectText(status, 'm1: ready · m1-7b-23k');
+    await s().shot('ollama-01-started');
+  });
+
+  it('gets a model with a visible, cancellable progress notification', async () => {
+    const { page } = s();
+    await runCommand(page, 'm1: Get Model');
+    await page.locator('.quick-input-list .monaco-list-row', { hasText: 'UCSC-VLAA/m1-7B-23K' }).first().waitFor();
+    await page.locator('.quick-input-widget input').fill('Pull a model by name');
+    await page.keyboard.press('Enter');
+    await page.locator('.quick-input-widget input').fill(MODEL);
+    await page.keyboard.press('Enter');
+    const progress = toast(page, `m1: pulling ${MODEL}`);
+    await progress.waitFor({ timeout: 20_000 });
+    await expectText(progress, 'of 4.4 GB');
+    await expectText(progress, 'Cancel');
+    await s().shot('ollama-02-pulling');
+    await toast(page, `${MODEL} is installed and m1 will use it.`).waitFor({ timeout: 30_000 });
+    await expectText(page.locator('.statusbar-item', { hasText: 'm1:' }), `m1: ready · ${MODEL}`);
+    await s().shot('ollama-03-pulled');
+  });
+
+  it('stops the server it started', async () => {
+    const { page } = s();
+    await runCommand(page, 'm1: Stop Ollama Server');
+    await toast(page, `Stopped the Ollama server m1 started at ${host}`).waitFor();
+    await expectText(page.locator('.statusbar-item', { hasText: 'm1:' }), 'm1: stopped');
+  });
+});
