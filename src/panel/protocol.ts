@@ -119,4 +119,6 @@ export type ToWebview =
   | { type: 'history'; history: HistoryEntry[] }
   | { type: 'compare'; compareId: string; question: string; budgets: number[]; rows: CompareRow[]; done: boolean }
   | { type: 'prefill'; question: string; options: Record<string, string> }
-  | { type: 'error'; message: string };
+  | { type: 'error'; message: string }
+  /** Something the user can fix with a command (a missing model…), shown with those commands as buttons. */
+  | { type: 'notice'; message: string; actions: PanelCommand[] };

@@ -164,7 +164,8 @@ export class PanelProvider implements vscode.WebviewViewProvider {
         } else if (ev.type === 'error') {
           entry = entryFromResult(start, ev.partial, 'error', Date.now() - began, ev.error.message);
           this.ctx.log.error(`panel: ${ev.error.message}`);
-          if (ev.error.code === 'unreachable' || ev.error.code === 'model-not-found') void this.refreshServer();
+          if (ev.error.code === 'unreachable') void this.refreshServer();
+          if (ev.error.code === 'model-not-found') this.post({ type: 'notice', message: ev.error.message, actions: ['getModel', 'selectModel'] });
         }
       }
     } finally {

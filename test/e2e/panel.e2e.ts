@@ -151,6 +151,20 @@ describe('e2e: the Ask m1 side panel', function () {
     await s().shot('panel-ask-selection');
   });
 
+  it('offers Get Model when the chosen model is not installed', async () => {
+    const { fake } = s();
+    await panel.getByLabel('Model', { exact: true }).selectOption('m1-32b-1k:latest');
+    await fetch(`${fake.url}/api/delete`, { method: 'DELETE', body: JSON.stringify({ model: 'm1-32b-1k' }) }); // removed behind the panel's back
+    await ask();
+    const banner = panel.locator('.banner');
+    await expectText(banner, 'Model "m1-32b-1k:latest" is not on Ollama');
+    await expectText(banner, 'Get Model');
+    await expectText(panel.locator('.answer-card'), 'Error:');
+    await s().shot('panel-model-missing');
+    await panel.getByRole('button', { name: 'Dismiss' }).click();
+    await panel.getByLabel('Model', { exact: true }).selectOption('m1-7b-23k:latest');
+  });
+
   it('shows a clear state when the server is down', async () => {
     const { fake } = s();
     await fake.close();

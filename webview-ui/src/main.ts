@@ -1,5 +1,5 @@
 // The m1 side panel. Talks to the extension only through src/panel/protocol.ts.
-import { BUDGET_PRESETS, COMPARE_BUDGETS, type CompareRow, type HistoryEntry, type PanelSettings, type ServerState, type ToExtension, type ToWebview } from '../../src/panel/protocol';
+import { BUDGET_PRESETS, COMPARE_BUDGETS, type CompareRow, type HistoryEntry, type PanelCommand, type PanelSettings, type ServerState, type ToExtension, type ToWebview } from '../../src/panel/protocol';
 import { OPTION_LETTERS } from '../../src/core/prompt';
 import { splitQuestion } from '../../src/core/questionText';
 import { SLIDER_STEPS, budgetToSlider, formatTokens, sliderToBudget } from './budget';
@@ -222,18 +222,31 @@ function showServer(): void {
     banner.hidden = true;
     return;
   }
+  showNotice(server.message, ['startServer', 'getOllama', 'openSettings']);
+  banner.querySelector('.row')?.prepend(h('button.secondary', { type: 'button', onclick: () => send({ type: 'refreshModels' }) }, 'Retry'));
+}
+
+const ACTION_LABELS: Record<PanelCommand, string> = {
+  startServer: 'Start Ollama',
+  getModel: 'Get Model',
+  selectModel: 'Select Model',
+  checkServer: 'Check Server',
+  openSettings: 'Settings',
+  getOllama: 'Get Ollama',
+};
+
+function showNotice(message: string, actions: PanelCommand[]): void {
   banner.hidden = false;
   banner.replaceChildren(
-    h('div', {}, server.message),
+    h('div', {}, message),
     h(
       'div.row',
       {},
-      h('button.primary', { type: 'button', onclick: () => send({ type: 'command', name: 'startServer' }) }, 'Start Ollama'),
-      h('button.secondary', { type: 'button', onclick: () => send({ type: 'refreshModels' }) }, 'Retry'),
-      h('button.secondary', { type: 'button', onclick: () => send({ type: 'command', name: 'getOllama' }) }, 'Get Ollama'),
-      h('button.secondary', { type: 'button', onclick: () => send({ type: 'command', name: 'openSettings' }) }, 'Settings'),
+      ...actions.map((name, i) => h(`button.${i === 0 ? 'primary' : 'secondary'}`, { type: 'button', onclick: () => send({ type: 'command', name }) }, ACTION_LABELS[name])),
+      h('button.secondary', { type: 'button', onclick: () => (banner.hidden = true) }, 'Dismiss'),
     ),
   );
+  banner.scrollIntoView({ block: 'start', behavior: 'smooth' });
 }
 
 function showHistory(): void {
@@ -338,11 +351,16 @@ window.addEventListener('message', (e: MessageEvent<ToWebview>) => {
       break;
     case 'prefill':
       questionBox.value = m.question;
+      answerSelect.value = ''; // a new question: the previous known answer does not apply
+      draft.answer = '';
       renderOptions(Object.values(m.options));
       break;
     case 'error':
       formError.textContent = m.message;
       setRunning(false);
+      break;
+    case 'notice':
+      showNotice(m.message, m.actions);
       break;
   }
 });

@@ -134,7 +134,10 @@ export class RunView {
 
 function cardContent(entry: HistoryEntry): Array<Node | string> {
   if (entry.status === 'cancelled') return [h('strong', {}, 'Stopped.'), ' What was generated is kept above.'];
-  if (entry.status === 'error') return [h('strong', {}, 'Error: '), entry.error ?? 'unknown error', ' (the partial trace is kept above)'];
+  if (entry.status === 'error') {
+    const partial = entry.rounds.some((r) => r.text) || entry.answerText ? ' (the partial trace is kept above)' : '';
+    return [h('strong', {}, 'Error: '), entry.error ?? 'unknown error', partial];
+  }
   const parts: Array<Node | string> = [];
   if (entry.choice) {
     parts.push(h('span.choice-letter', {}, entry.choice), h('span.choice-text', {}, entry.options[entry.choice] ?? ''));
