@@ -1,5 +1,7 @@
 // "m1: Get Model": the m1 models with what they need, or any Ollama model name, pulled with progress.
+import { basename } from 'node:path';
 import * as vscode from 'vscode';
+import { readGgufInfo } from '../core/ollama/importGguf';
 import type { Ctx } from '../context';
 
 /** The paper's models; GGUF Q4_K_M sizes are approximate (≈0.6 bytes a parameter). */
@@ -10,6 +12,7 @@ export const M1_MODELS = [
 ] as const;
 
 const BY_NAME = 'Pull a model by name…';
+const IMPORT = 'Import a local .gguf file…';
 
 export async function getModel(ctx: Ctx): Promise<void> {
   const picked = await vscode.window.showQuickPick(
@@ -20,10 +23,12 @@ export async function getModel(ctx: Ctx): Promise<void> {
         detail: m.note,
       })),
       { label: BY_NAME, description: 'any Ollama model, e.g. hf.co/{user}/{repo}:{quant}', detail: '' },
+      { label: IMPORT, description: 'a GGUF build you downloaded', detail: '' },
     ],
     { title: 'm1: Get Model', placeHolder: 'Which m1 model?' },
   );
   if (!picked) return;
+  if (picked.label === IMPORT) return importLocal(ctx);
   let prompt = 'Ollama model name (library name or hf.co/{user}/{repo}:{quant})';
   if (picked.label !== BY_NAME) {
     // m1 is not in Ollama's library: a GGUF build on Hugging Face is pulled as hf.co/{user}/{repo}:{quant}.
@@ -45,6 +50,23 @@ export async function getModel(ctx: Ctx): Promise<void> {
   });
   if (!name?.trim()) return;
   await ctx.ollama.pull(name.trim());
+}
+
+async function importLocal(ctx: Ctx): Promise<void> {
+  const files = await vscode.window.showOpenDialog({ title: 'Import a GGUF build of m1', filters: { GGUF: ['gguf'] }, canSelectMany: false });
+  const path = files?.[0]?.fsPath;
+  if (!path) return;
+  const info = await readGgufInfo(path);
+  ctx.log.info(`GGUF ${path}: ${info.architecture ?? '?'}, context ${info.contextLength ?? '?'}, ${info.chatTemplate ? 'has' : 'no'} chat template`);
+  if (info.warning && (await vscode.window.showWarningMessage(info.warning, { modal: true }, 'Import Anyway')) !== 'Import Anyway') return;
+  const suggested = basename(path, '.gguf').toLowerCase().replace(/[^a-z0-9._-]+/g, '-');
+  const name = await vscode.window.showInputBox({
+    title: 'm1: name for the imported model',
+    value: suggested,
+    validateInput: (v) => (/^[\w.-]+(:[\w.-]+)?$/.test(v.trim()) ? undefined : 'Letters, digits, ".", "_" and "-", optionally ":tag"'),
+  });
+  if (!name?.trim()) return;
+  await ctx.ollama.importFile(path, name.trim());
 }
 
 export async function serverActions(): Promise<void> {

@@ -5,6 +5,7 @@ import { readConfig, setModel } from '../config';
 import { M1Error } from '../core/errors';
 import { findOllama, ollamaVersion } from '../core/ollama/discover';
 import { OllamaServe, isOllamaRunning, type ServerState } from '../core/ollama/process';
+import { importGguf } from '../core/ollama/importGguf';
 import { formatBytes, pullModel } from '../core/ollama/pull';
 import { OLLAMA_DOWNLOAD_URL } from '../commands/errors';
 
@@ -180,6 +181,45 @@ export class OllamaManager implements vscode.Disposable {
       await setModel(name);
       this.log.info(`pulled ${name}; m1.model set`);
       void vscode.window.showInformationMessage(`${name} is installed and m1 will use it.`);
+      await this.refresh();
+    }
+    return done;
+  }
+
+  /** Imports a local .gguf as `name` with a cancellable progress notification; it becomes m1.model. */
+  async importFile(path: string, name: string): Promise<boolean> {
+    if (!vscode.workspace.isTrusted) throw new M1Error('bad-input', 'Importing a model needs a trusted workspace (Restricted Mode is on).');
+    const { host } = readConfig();
+    const done = await vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title: `m1: importing ${name}`, cancellable: true },
+      async (progress, token) => {
+        const controller = new AbortController();
+        token.onCancellationRequested(() => controller.abort());
+        let reported = 0;
+        try {
+          await importGguf(
+            host,
+            path,
+            name,
+            (p) => {
+              // Hashing is the first half of the bar, uploading the second.
+              const pct = p.phase === 'creating' ? 100 : (p.phase === 'hashing' ? 0 : 50) + (50 * p.done) / Math.max(1, p.total);
+              const message = p.phase === 'creating' ? (p.status ?? 'creating model') : `${p.phase} ${formatBytes(p.done)} of ${formatBytes(p.total)}`;
+              progress.report({ message, increment: pct - reported });
+              reported = pct;
+            },
+            controller.signal,
+          );
+          return true;
+        } catch (e) {
+          if (controller.signal.aborted) return false;
+          throw e;
+        }
+      },
+    );
+    if (done) {
+      await setModel(name);
+      void vscode.window.showInformationMessage(`${name} is imported and m1 will use it.`);
       await this.refresh();
     }
     return done;

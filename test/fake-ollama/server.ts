@@ -61,8 +61,19 @@ export interface GenerateLog {
   reloaded: boolean;
 }
 
+export interface CreatedModel {
+  model: string;
+  files?: Record<string, string>;
+  template?: string;
+  parameters?: Record<string, unknown>;
+}
+
 export interface FakeOllama {
   url: string;
+  /** Bodies of /api/create requests that succeeded. */
+  created: CreatedModel[];
+  /** Digests of the blobs uploaded through /api/blobs. */
+  blobs: Set<string>;
   port: number;
   generateLog: GenerateLog[];
   /** Every request: method and path. */
@@ -102,6 +113,8 @@ export async function startFakeOllama(options: FakeOllamaOptions = {}): Promise<
   for (const m of options.models ?? [{ name: 'm1-7b-23k' }]) models.set(canonical(m.name), m);
   const loaded = new Map<string, { numCtx: number; expiresAt: number }>();
   const generateLog: GenerateLog[] = [];
+  const created: CreatedModel[] = [];
+  const blobs = new Set<string>();
   const requests: string[] = [];
   let running = 0;
   const waiting: Array<() => void> = [];
@@ -318,6 +331,20 @@ export async function startFakeOllama(options: FakeOllamaOptions = {}): Promise<
         });
       return send(res, 200, { models: list });
     }
+    const blob = /^\/api\/blobs\/(sha256:[0-9a-f]{64})$/.exec(path);
+    if (blob && req.method === 'HEAD') {
+      res.writeHead(blobs.has(blob[1]!) ? 200 : 404);
+      return void res.end();
+    }
+    if (blob && req.method === 'POST') {
+      const hash = createHash('sha256');
+      for await (const chunk of req) hash.update(chunk as Buffer);
+      const actual = `sha256:${hash.digest('hex')}`;
+      if (actual !== blob[1]) return send(res, 400, { error: `digest mismatch, expected "${blob[1]}", got "${actual}"` });
+      blobs.add(actual);
+      res.writeHead(201);
+      return void res.end();
+    }
     if (req.method !== 'POST' && req.method !== 'DELETE') return send(res, 404, { error: `${req.method} ${path} not found` });
     const body = await json();
     if (!body) return send(res, 400, { error: 'invalid character in JSON body' });
@@ -342,6 +369,10 @@ export async function startFakeOllama(options: FakeOllamaOptions = {}): Promise<
       case '/api/create': {
         const name = String(body.model ?? body.name ?? '');
         if (!name) return send(res, 400, { error: 'model name is required' });
+        const files = (body.files ?? undefined) as Record<string, string> | undefined;
+        const missing = Object.values(files ?? {}).find((d) => !blobs.has(d));
+        if (missing) return send(res, 400, { error: `blob ${missing} not found` });
+        created.push({ model: name, ...(files ? { files } : {}), ...(typeof body.template === 'string' ? { template: body.template } : {}), ...(body.parameters ? { parameters: body.parameters as Record<string, unknown> } : {}) });
         models.set(canonical(name), { name });
         res.writeHead(200, { 'Content-Type': 'application/x-ndjson' });
         for (const status of ['parsing GGUF', 'using existing layer', 'writing manifest', 'success']) res.write(`${JSON.stringify({ status })}\n`);
@@ -370,6 +401,8 @@ export async function startFakeOllama(options: FakeOllamaOptions = {}): Promise<
   return {
     url: `http://127.0.0.1:${port}`,
     port,
+    created,
+    blobs,
     generateLog,
     requests,
     options,
