@@ -1,10 +1,8 @@
 // "m1: Check Ollama Server" and "m1: Select Model".
 import * as vscode from 'vscode';
 import { readConfig, setModel } from '../config';
-import { ollamaInfo } from '../core/backends/ollama';
+import { describeModel, ollamaInfo } from '../core/backends/ollama';
 import type { Ctx } from '../context';
-
-const gb = (bytes: number) => `${(bytes / 1024 ** 3).toFixed(1)} GB`;
 
 export async function checkServer(ctx: Ctx): Promise<void> {
   void vscode.commands.executeCommand('m1.refreshServer');
@@ -37,7 +35,7 @@ export async function selectModel(ctx: Ctx, name?: string): Promise<void> {
   const picked = await vscode.window.showQuickPick(
     models.map((m) => ({
       label: m.name,
-      description: [m.parameterSize, m.quantization, gb(m.size)].filter(Boolean).join(' · '),
+      description: describeModel(m),
       picked: m.name === engine.model,
     })),
     { title: 'm1: model to ask', placeHolder: `current: ${engine.model}` },

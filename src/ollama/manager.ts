@@ -6,7 +6,8 @@ import { M1Error } from '../core/errors';
 import { findOllama, ollamaVersion } from '../core/ollama/discover';
 import { OllamaServe, isOllamaRunning, type ServerState } from '../core/ollama/process';
 import { importGguf } from '../core/ollama/importGguf';
-import { formatBytes, pullModel } from '../core/ollama/pull';
+import { formatBytes } from '../core/format';
+import { pullModel } from '../core/ollama/pull';
 import { OLLAMA_DOWNLOAD_URL } from '../commands/errors';
 
 type Log = vscode.LogOutputChannel;

@@ -13,7 +13,7 @@ import { entryFromResult, engineSettings, traceFromEntry } from './entry';
 import { HistoryStore } from './history';
 import { panelSettingsSchema, parseToExtension } from './validate';
 import { panelHtml } from './html';
-import { appendEvent, type CompareRow, type HistoryEntry, type PanelEvent, type PanelSettings, type PanelCommand, type RunStart, type ServerState, type ToExtension, type ToWebview } from './protocol';
+import { BUDGET_MAX, BUDGET_MIN, appendEvent, type CompareRow, type HistoryEntry, type PanelEvent, type PanelSettings, type PanelCommand, type RunStart, type ServerState, type ToExtension, type ToWebview } from './protocol';
 
 type PanelCtx = Pick<Ctx, 'extension' | 'log' | 'reasoning'>;
 
@@ -66,7 +66,7 @@ export class PanelProvider implements vscode.WebviewViewProvider {
 
   settings(): PanelSettings {
     const { engine } = readConfig();
-    const defaults: PanelSettings = { budget: Math.min(16_384, Math.max(128, engine.budget)), waitRounds: engine.waitRounds, temperature: engine.temperature, model: engine.model };
+    const defaults: PanelSettings = { budget: Math.min(BUDGET_MAX, Math.max(BUDGET_MIN, engine.budget)), waitRounds: engine.waitRounds, temperature: engine.temperature, model: engine.model };
     const stored = panelSettingsSchema.safeParse(this.ctx.extension.workspaceState.get(SETTINGS_KEY));
     return stored.success ? stored.data : defaults;
   }

@@ -2,12 +2,10 @@
 // use marked). Refreshes on demand and when the m1 settings change.
 import * as vscode from 'vscode';
 import { readConfig } from '../config';
-import { ollamaInfo, type OllamaModelInfo } from '../core/backends/ollama';
+import { describeModel, ollamaInfo, type OllamaModelInfo } from '../core/backends/ollama';
 import type { Ctx } from '../context';
 
 type Node = { kind: 'server'; label: string; detail: string; ok: boolean } | { kind: 'model'; model: OllamaModelInfo; current: boolean };
-
-const gb = (bytes: number) => `${(bytes / 1024 ** 3).toFixed(1)} GB`;
 
 export class ServerTree implements vscode.TreeDataProvider<Node> {
   private readonly changed = new vscode.EventEmitter<void>();
@@ -46,7 +44,7 @@ export class ServerTree implements vscode.TreeDataProvider<Node> {
     }
     const m = node.model;
     const item = new vscode.TreeItem(m.name);
-    item.description = [node.current ? 'in use' : undefined, m.parameterSize, m.quantization, gb(m.size)].filter(Boolean).join(' · ');
+    item.description = `${node.current ? 'in use · ' : ''}${describeModel(m)}`;
     item.iconPath = new vscode.ThemeIcon(node.current ? 'check' : 'symbol-misc');
     item.contextValue = 'model';
     item.command = { command: 'm1.selectModel', title: 'Use this model', arguments: [m.name] };

@@ -2,6 +2,7 @@
 // meets mapped to messages that say what to do.
 import { Ollama, type GenerateResponse } from 'ollama';
 import { M1Error, cancelled, isAbortError } from '../errors';
+import { formatBytes } from '../format';
 import { sleep } from '../sleep';
 import type { Backend, GenerateEvent, GenerateRequest } from './backend';
 
@@ -193,6 +194,11 @@ export interface OllamaModelInfo {
   parameterSize?: string;
   quantization?: string;
   family?: string;
+}
+
+/** "7.6B · Q4_K_M · 4.4 GB": how pickers and views describe an installed model. */
+export function describeModel(m: OllamaModelInfo): string {
+  return [m.parameterSize, m.quantization, formatBytes(m.size)].filter(Boolean).join(' · ');
 }
 
 /** Version and installed models: one call for health checks and model pickers. */

@@ -55,13 +55,3 @@ function pullError(e: unknown, host: string, model: string): M1Error {
     ? new M1Error(mapped.code, `Pulling ${model} stopped half way (${message}). Pull again to resume where it stopped.`)
     : mapped;
 }
-
-export function formatBytes(n: number): string {
-  const units = ['B', 'KB', 'MB', 'GB', 'TB'];
-  let i = 0;
-  while (n >= 1024 && i < units.length - 1) {
-    n /= 1024;
-    i++;
-  }
-  return `${n.toFixed(i === 0 ? 0 : 1)} ${units[i]}`;
-}
