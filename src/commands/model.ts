@@ -1,10 +1,14 @@
-// "m1: Get Model": the m1 models with what they need, or any Ollama model name, pulled with progress.
+// "m1: Get Model": an m1 model's GGUF builds from the Hugging Face Hub (repo, then quantization,
+// with sizes and whether they fit the GPU), any Ollama model name, or a local .gguf file.
 import { basename } from 'node:path';
 import * as vscode from 'vscode';
+import { formatBytes } from '../core/format';
+import { findGgufBuilds, ollamaNameFor, type GgufBuild } from '../core/hf/ggufBuilds';
 import { readGgufInfo } from '../core/ollama/importGguf';
+import { detectVramGiB, fitNote } from '../core/ollama/vram';
 import type { Ctx } from '../context';
 
-/** The paper's models; GGUF Q4_K_M sizes are approximate (≈0.6 bytes a parameter). */
+/** The paper's models; Q4_K_M sizes are approximate (≈ 0.6 bytes a parameter). */
 export const M1_MODELS = [
   { id: 'UCSC-VLAA/m1-7B-23K', params: '7.6B', q4: 4.7, vram: 6, note: 'best small model of the paper (m23K data)' },
   { id: 'UCSC-VLAA/m1-7B-1K', params: '7.6B', q4: 4.7, vram: 6, note: 'small-data ablation (m1K)' },
@@ -13,43 +17,70 @@ export const M1_MODELS = [
 
 const BY_NAME = 'Pull a model by name…';
 const IMPORT = 'Import a local .gguf file…';
+const GiB = 1024 ** 3;
+/** Weights plus an 8K context and the runtime, roughly. */
+const vramFor = (fileBytes: number) => fileBytes / GiB + 1.5;
 
 export async function getModel(ctx: Ctx): Promise<void> {
+  const vram = await detectVramGiB();
   const picked = await vscode.window.showQuickPick(
     [
       ...M1_MODELS.map((m) => ({
         label: m.id,
-        description: `${m.params} · GGUF Q4_K_M ≈ ${m.q4} GB · needs ≈ ${m.vram} GB VRAM`,
-        detail: m.note,
+        description: `${m.params} · Q4_K_M ≈ ${m.q4} GB · needs ≈ ${m.vram} GB VRAM`,
+        detail: [m.note, fitNote(m.vram, vram)].filter(Boolean).join(' · '),
       })),
       { label: BY_NAME, description: 'any Ollama model, e.g. hf.co/{user}/{repo}:{quant}', detail: '' },
       { label: IMPORT, description: 'a GGUF build you downloaded', detail: '' },
     ],
-    { title: 'm1: Get Model', placeHolder: 'Which m1 model?' },
+    { title: 'm1: Get Model', placeHolder: vram ? `Which m1 model? (GPU: ${Math.round(vram)} GB)` : 'Which m1 model?' },
   );
   if (!picked) return;
   if (picked.label === IMPORT) return importLocal(ctx);
-  let prompt = 'Ollama model name (library name or hf.co/{user}/{repo}:{quant})';
-  if (picked.label !== BY_NAME) {
-    // m1 is not in Ollama's library: a GGUF build on Hugging Face is pulled as hf.co/{user}/{repo}:{quant}.
-    const search = `https://huggingface.co/models?other=base_model:quantized:${picked.label}`;
-    const action = await vscode.window.showInformationMessage(
-      `${picked.label} runs in Ollama from a GGUF build on Hugging Face. Find one (a repo quantized from ${picked.label}) and enter it as hf.co/{user}/{repo}:{quant}, e.g. with Q4_K_M.`,
-      'Search Hugging Face',
-      'Enter Name',
-    );
-    if (action === 'Search Hugging Face') await vscode.env.openExternal(vscode.Uri.parse(search));
-    if (!action) return;
-    prompt = `GGUF build of ${picked.label} as hf.co/{user}/{repo}:{quant}`;
-  }
+  const name = picked.label === BY_NAME ? await askName('Ollama model name (library name or hf.co/{user}/{repo}:{quant})') : await pickBuild(ctx, picked.label, vram);
+  if (name) await ctx.ollama.pull(name);
+}
+
+async function askName(prompt: string): Promise<string | undefined> {
   const name = await vscode.window.showInputBox({
     title: 'm1: Get Model',
     prompt,
     ignoreFocusOut: true,
     validateInput: (v) => (/^[\w./:-]+$/.test(v.trim()) ? undefined : 'A model name has no spaces, e.g. hf.co/user/repo:Q4_K_M'),
   });
-  if (!name?.trim()) return;
-  await ctx.ollama.pull(name.trim());
+  return name?.trim() || undefined;
+}
+
+/** Repo, then quantization, of a GGUF build of `baseModel` found on the Hub. */
+async function pickBuild(ctx: Ctx, baseModel: string, vram: number | undefined): Promise<string | undefined> {
+  const hubUrl = vscode.workspace.getConfiguration('m1').get<string>('huggingFace.endpoint', '');
+  let builds: GgufBuild[] = [];
+  try {
+    builds = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `m1: searching Hugging Face for GGUF builds of ${baseModel}…` }, () =>
+      findGgufBuilds(baseModel, { ...(hubUrl ? { hubUrl } : {}) }),
+    );
+  } catch (e) {
+    ctx.log.warn(e instanceof Error ? e.message : String(e));
+  }
+  if (builds.length === 0) {
+    const action = await vscode.window.showWarningMessage(
+      `No GGUF build of ${baseModel} was found${hubUrl ? ` on ${hubUrl}` : ''}. Enter one as hf.co/{user}/{repo}:{quant}, or search in the browser.`,
+      'Enter Name',
+      'Search Hugging Face',
+    );
+    if (action === 'Search Hugging Face') await vscode.env.openExternal(vscode.Uri.parse(`https://huggingface.co/models?other=base_model:quantized:${baseModel}`));
+    return action === 'Enter Name' ? askName(`GGUF build of ${baseModel} as hf.co/{user}/{repo}:{quant}`) : undefined;
+  }
+  const repo = await vscode.window.showQuickPick(
+    builds.map((b) => ({ label: b.repo, description: `${b.downloads ?? 0} downloads · ${b.quants.map((q) => q.quant).join(', ')}`, build: b })),
+    { title: `GGUF builds of ${baseModel}`, placeHolder: 'Which repository?' },
+  );
+  if (!repo) return undefined;
+  const quant = await vscode.window.showQuickPick(
+    repo.build.quants.map((q) => ({ label: q.quant, description: `${formatBytes(q.size)}${q.files.length > 1 ? ` in ${q.files.length} files` : ''}`, detail: fitNote(vramFor(q.size), vram) || undefined })),
+    { title: `${repo.label}: quantization`, placeHolder: 'Q4_K_M is a good balance of size and quality' },
+  );
+  return quant ? ollamaNameFor(repo.label, quant.label) : undefined;
 }
 
 async function importLocal(ctx: Ctx): Promise<void> {

@@ -2,6 +2,7 @@
 import * as vscode from 'vscode';
 import { readConfig, setModel } from '../config';
 import { describeModel, ollamaInfo } from '../core/backends/ollama';
+import { versionWarning } from '../core/ollama/discover';
 import type { Ctx } from '../context';
 
 export async function checkServer(ctx: Ctx): Promise<void> {
@@ -12,6 +13,11 @@ export async function checkServer(ctx: Ctx): Promise<void> {
   const installed = info.models.some((m) => m.name === engine.model || m.name === `${engine.model}:latest`);
   const modelNote = installed ? `model ${engine.model} is installed` : `model ${engine.model} is not installed`;
   const message = `Ollama ${info.version} is running at ${host} with ${info.models.length} model${info.models.length === 1 ? '' : 's'}; ${modelNote}.`;
+  const old = versionWarning(info.version);
+  if (old) {
+    void vscode.window.showWarningMessage(old);
+    return;
+  }
   if (installed) {
     void vscode.window.showInformationMessage(message);
   } else {

@@ -2,6 +2,7 @@
 import { join } from 'node:path';
 import { runCommand } from '../harness/browser';
 import { ROOT } from '../harness/build';
+import { DEMO_REPOS, startFakeHub, type FakeHub } from '../fake-hf/server';
 import { freePort } from '../unit/helpers';
 import { expectText } from './expect';
 import { toast, useSession } from './session';
@@ -13,10 +14,14 @@ describe('e2e: the local Ollama server', function () {
   this.timeout(120_000);
   let host = '';
   const settings: Record<string, unknown> = { 'm1.ollama.path': FAKE_BIN };
+  let hub: FakeHub;
   before(async () => {
     host = `http://127.0.0.1:${await freePort()}`;
     settings['m1.ollama.host'] = host;
+    hub = await startFakeHub(DEMO_REPOS);
+    settings['m1.huggingFace.endpoint'] = hub.url;
   });
+  after(async () => hub.close());
   const s = useSession({}, settings, { FAKE_OLLAMA_PULL_DELAY: '500' });
 
   it('starts the server from the palette and the status bar shows it ready', async () => {
@@ -32,19 +37,27 @@ describe('e2e: the local Ollama server', function () {
   it('gets a model with a visible, cancellable progress notification', async () => {
     const { page } = s();
     await runCommand(page, 'm1: Get Model');
-    await page.locator('.quick-input-list .monaco-list-row', { hasText: 'UCSC-VLAA/m1-7B-23K' }).first().waitFor();
-    await page.locator('.quick-input-widget input').fill('Pull a model by name');
+    const rows = page.locator('.quick-input-list .monaco-list-row');
+    await rows.filter({ hasText: 'UCSC-VLAA/m1-32B-1K' }).first().waitFor();
+    await page.locator('.quick-input-widget input').fill('m1-7B-23K');
     await page.keyboard.press('Enter');
-    await page.locator('.quick-input-widget input').fill(MODEL);
+    // The Hugging Face search (fake hub) lists the GGUF repos, then the quantizations with sizes.
+    await rows.filter({ hasText: 'example-user/m1-7B-23K-GGUF' }).first().waitFor({ timeout: 20_000 });
+    await expectText(page.locator('.quick-input-list'), 'other-user/m1-7B-23K-i1-GGUF');
+    await page.keyboard.press('Enter');
+    await rows.filter({ hasText: 'Q8_0' }).first().waitFor();
+    await expectText(page.locator('.quick-input-list'), '4.4 GB');
+    await s().shot('ollama-02-quantizations');
+    await page.locator('.quick-input-widget input').fill('Q4_K_M');
     await page.keyboard.press('Enter');
     const progress = toast(page, `m1: pulling ${MODEL}`);
     await progress.waitFor({ timeout: 20_000 });
     await expectText(progress, 'of 4.4 GB');
     await expectText(progress, 'Cancel');
-    await s().shot('ollama-02-pulling');
+    await s().shot('ollama-03-pulling');
     await toast(page, `${MODEL} is installed and m1 will use it.`).waitFor({ timeout: 30_000 });
     await expectText(page.locator('.statusbar-item', { hasText: 'm1:' }), `m1: ready · ${MODEL}`);
-    await s().shot('ollama-03-pulled');
+    await s().shot('ollama-04-pulled');
   });
 
   it('stops the server it started', async () => {

@@ -33,6 +33,10 @@ export interface FakeOllamaOptions {
   pullDelayMs?: number;
   /** Per-token delay for every script that sets none. */
   tokenDelayMs?: number;
+  /** The next pull's connection drops after this many progress chunks (once). */
+  pullCutAfterChunks?: number;
+  /** The next pull sends this error line after its first progress chunk (once), e.g. a full disk. */
+  pullErrorLine?: string;
   /** Servers before 0.1.35 sent no done_reason. */
   omitDoneReason?: boolean;
   /** Context when the request sets no num_ctx (Ollama: 4096 below 24 GiB VRAM). */
@@ -293,6 +297,17 @@ export async function startFakeOllama(options: FakeOllamaOptions = {}): Promise<
     for (let i = 1; i <= chunks; i++) {
       await delay(options.pullDelayMs ?? 0);
       if (closed) return;
+      if (options.pullCutAfterChunks !== undefined && i > options.pullCutAfterChunks) {
+        delete options.pullCutAfterChunks;
+        await new Promise<void>((resolve) => res.write('', () => resolve()));
+        res.socket?.destroy();
+        return;
+      }
+      if (options.pullErrorLine && i > 1) {
+        line({ error: options.pullErrorLine });
+        delete options.pullErrorLine;
+        return void res.end();
+      }
       line({ status: `pulling ${digest.slice(7, 19)}`, digest, total: target.size, completed: Math.round((target.size * i) / chunks) });
     }
     line({ status: 'verifying sha256 digest' });

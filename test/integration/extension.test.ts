@@ -30,6 +30,16 @@ describe('m1 extension in a real extension host', () => {
     for (const c of declared) assert.ok(registered.has(c), `${c} is not registered`);
   });
 
+  it('has a walkthrough whose steps complete on real commands and views', async () => {
+    const pkg = vscode.extensions.getExtension(ID)!.packageJSON as { contributes: { walkthroughs: Array<{ steps: Array<{ id: string; completionEvents: string[] }> }> } };
+    const steps = pkg.contributes.walkthroughs[0]!.steps;
+    assert.deepEqual(steps.map((s) => s.id), ['install', 'start', 'model', 'ask']);
+    const registered = new Set(await vscode.commands.getCommands(true));
+    for (const e of steps.flatMap((s) => s.completionEvents)) {
+      if (e.startsWith('onCommand:')) assert.ok(registered.has(e.slice('onCommand:'.length)), e);
+    }
+  });
+
   it('exposes the paper defaults as setting defaults', () => {
     const props = contributes().configuration.properties;
     const c = vscode.workspace.getConfiguration('m1');

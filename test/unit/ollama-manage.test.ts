@@ -4,7 +4,8 @@ import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { M1Error } from '../../src/core/errors';
-import { compareVersions, findOllama, ollamaVersion, parseVersion, usualLocations } from '../../src/core/ollama/discover';
+import { compareVersions, findOllama, ollamaVersion, parseVersion, usualLocations, versionWarning } from '../../src/core/ollama/discover';
+import { fitNote, parseNvidiaSmi } from '../../src/core/ollama/vram';
 import { OllamaServe, isOllamaRunning } from '../../src/core/ollama/process';
 import { pullModel, type PullProgress } from '../../src/core/ollama/pull';
 import { freePort, useFake } from './helpers';
@@ -41,6 +42,17 @@ describe('ollama discovery', () => {
     assert.equal(await ollamaVersion(FAKE_BIN, { ...process.env, FAKE_OLLAMA_VERSION: '0.11.2' }), '0.11.2');
     assert.equal(compareVersions('0.1.35', '0.1.4'), 1);
     assert.equal(compareVersions('0.12.6', '0.12.6'), 0);
+  });
+  it('warns about a server too old for raw prompts with num_predict budgets, naming the minimum', () => {
+    assert.equal(versionWarning('0.12.6'), undefined);
+    assert.match(versionWarning('0.1.30')!, /^Ollama 0\.1\.30 is older than 0\.1\.35/);
+  });
+  it('reads the GPU memory and says which builds fit', () => {
+    assert.equal(parseNvidiaSmi('81559\n24564\n'), 81559 / 1024);
+    assert.equal(parseNvidiaSmi(''), undefined);
+    assert.equal(fitNote(6, 24), 'fits your 24 GB GPU');
+    assert.equal(fitNote(22, 8), 'needs ≈ 22 GB, your GPU has 8 GB');
+    assert.equal(fitNote(6, undefined), '');
   });
 });
 
@@ -129,6 +141,22 @@ describe('ollama pull', () => {
     const statuses: string[] = [];
     await pullModel(fake().url, 'hf.co/u/m1-GGUF:Q4_K_M', (p) => statuses.push(p.status));
     assert.equal(statuses.at(-1), 'success');
+  });
+
+  it('resumes a pull whose connection drops half way', async () => {
+    fake().options.pullCutAfterChunks = 2;
+    const statuses: string[] = [];
+    await pullModel(fake().url, 'hf.co/u/m1-GGUF:Q4_K_M', (p) => statuses.push(p.status));
+    assert.ok(statuses.includes('connection lost; resuming (try 2 of 3)'));
+    assert.equal(statuses.at(-1), 'success');
+    assert.equal(fake().requests.filter((r) => r === 'POST /api/pull').length, 2);
+  });
+
+  it('reports a full disk from Ollama', async () => {
+    fake().options.pullErrorLine = 'write /root/.ollama/models/blobs/sha256-89fc-partial: no space left on device';
+    await assert.rejects(pullModel(fake().url, 'hf.co/u/m1-GGUF:Q4_K_M', () => undefined), (e: M1Error) =>
+      /ran out of disk space while pulling hf\.co\/u\/m1-GGUF:Q4_K_M: .*no space left on device/.test(e.message),
+    );
   });
 
   it('names a model that does not exist', async () => {

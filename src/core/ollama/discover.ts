@@ -3,6 +3,7 @@ import { execFile } from 'node:child_process';
 import { access, constants } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { delimiter, join } from 'node:path';
+import { MIN_OLLAMA_VERSION } from '../backends/ollama';
 
 export interface DiscoverOptions {
   /** `m1.ollama.path` (machine-scoped). */
@@ -72,4 +73,10 @@ export function compareVersions(a: string, b: string): number {
     if (d) return Math.sign(d);
   }
   return 0;
+}
+
+/** A warning for a server older than what budget forcing needs (done_reason, raw prompts with num_predict). */
+export function versionWarning(version: string): string | undefined {
+  if (compareVersions(version, MIN_OLLAMA_VERSION) >= 0) return undefined;
+  return `Ollama ${version} is older than ${MIN_OLLAMA_VERSION}, the first version that reports why generation stopped; m1's budget forcing needs it. Update Ollama.`;
 }

@@ -12,7 +12,21 @@ export interface PullProgress {
   rate?: number;
 }
 
+/** A pull cut half way (connection dropped) is tried again this often: Ollama resumes it. */
+export const PULL_RETRIES = 2;
+
 export async function pullModel(host: string, model: string, onProgress: (p: PullProgress) => void, signal?: AbortSignal): Promise<void> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await pullOnce(host, model, onProgress, signal);
+    } catch (e) {
+      if (!(e instanceof M1Error) || e.code !== 'stream-cut' || attempt >= PULL_RETRIES) throw e;
+      onProgress({ status: `connection lost; resuming (try ${attempt + 2} of ${PULL_RETRIES + 1})` });
+    }
+  }
+}
+
+async function pullOnce(host: string, model: string, onProgress: (p: PullProgress) => void, signal?: AbortSignal): Promise<void> {
   const client = new Ollama({ host });
   let stream;
   try {
@@ -50,8 +64,10 @@ function pullError(e: unknown, host: string, model: string): M1Error {
     return new M1Error('model-not-found', `There is no model "${model}" to pull (Ollama at ${host} said: ${message}). Check the name, e.g. hf.co/{user}/{repo}:{quant}.`);
   }
   if (/no space left|disk/i.test(message)) return new M1Error('http', `Ollama at ${host} ran out of disk space while pulling ${model}: ${message}`);
+  // After the stream started, fetch fails with a TypeError ("terminated") or ollama-js with "Did not receive done".
+  if ((e instanceof TypeError && message !== 'fetch failed') || /Did not receive done/.test(message)) {
+    return new M1Error('stream-cut', `Pulling ${model} stopped half way (${message}). Pull again to resume where it stopped.`);
+  }
   const mapped = mapOllamaError(e, host, model);
-  return mapped.code === 'stream-error' || mapped.code === 'stream-cut'
-    ? new M1Error(mapped.code, `Pulling ${model} stopped half way (${message}). Pull again to resume where it stopped.`)
-    : mapped;
+  return mapped.code === 'http' && !(e as { status_code?: number }).status_code ? new M1Error('stream-error', `Pulling ${model} failed: ${message}`) : mapped;
 }
