@@ -21,7 +21,7 @@ export interface Session {
   shot(name: string): Promise<string>;
 }
 
-export function useSession(fakeOptions: FakeOllamaOptions = {}, settings: Record<string, unknown> = {}, env: NodeJS.ProcessEnv = {}): () => Session {
+export function useSession(fakeOptions: FakeOllamaOptions = {}, settings: Record<string, unknown> = {}, env: NodeJS.ProcessEnv = {}, trust = true): () => Session {
   let session: Session | undefined;
   before(async function () {
     this.timeout(300_000);
@@ -34,7 +34,7 @@ export function useSession(fakeOptions: FakeOllamaOptions = {}, settings: Record
     });
     const workspace = mkdtempSync(join(tmpdir(), 'm1-e2e-ws-'));
     cpSync(join(ROOT, 'samples'), workspace, { recursive: true });
-    const server = await startCodeServer({ workspace, vsix: [vsix], userSettings: { 'm1.ollama.host': fake.url, ...settings }, env });
+    const server = await startCodeServer({ workspace, vsix: [vsix], userSettings: { 'm1.ollama.host': fake.url, ...settings }, env, trust });
     const browser = await launchBrowser();
     const page = await openWorkbench(browser, server.folderUrl);
     mkdirSync(RESULTS, { recursive: true });

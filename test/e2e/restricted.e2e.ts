@@ -1,0 +1,28 @@
+// Restricted Mode (an untrusted workspace): asking works with the user's server, but starting a
+// server and getting models are not offered.
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { ROOT } from '../harness/build';
+import { expectText } from './expect';
+import { useSession } from './session';
+
+describe('e2e: Restricted Mode', function () {
+  this.timeout(120_000);
+  const s = useSession({}, { 'm1.ollama.path': join(ROOT, 'test', 'fake-ollama', 'bin', 'ollama') }, {}, false);
+
+  it('offers asking but not starting a server or getting a model', async () => {
+    const { page } = s();
+    await expectText(page.locator('.statusbar'), 'Restricted Mode', 30_000);
+    await page.keyboard.press('F1');
+    const input = page.locator('.quick-input-widget input');
+    await input.fill('>m1:');
+    const list = page.locator('.quick-input-list');
+    await expectText(list, 'm1: Check Ollama Server');
+    await expectText(list, 'm1: Ask a Medical Question');
+    const titles = await page.locator('.quick-input-list .monaco-list-row').allInnerTexts();
+    assert.ok(!titles.some((t) => t.includes('Start Ollama Server')), `Start Ollama Server is offered: ${titles.join(' | ')}`);
+    assert.ok(!titles.some((t) => t.includes('Get Model')), 'Get Model is offered');
+    await s().shot('restricted-palette');
+    await page.keyboard.press('Escape');
+  });
+});
