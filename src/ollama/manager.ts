@@ -146,81 +146,73 @@ export class OllamaManager implements vscode.Disposable {
   }
 
   /** Pulls a model with a cancellable progress notification; the model becomes m1.model. */
-  async pull(name: string): Promise<boolean> {
-    if (!vscode.workspace.isTrusted) throw new M1Error('bad-input', 'Pulling a model needs a trusted workspace (Restricted Mode is on).');
-    const { host } = readConfig();
-    const done = await vscode.window.withProgress(
-      { location: vscode.ProgressLocation.Notification, title: `m1: pulling ${name}`, cancellable: true },
-      async (progress, token) => {
-        const controller = new AbortController();
-        token.onCancellationRequested(() => controller.abort());
-        let reported = 0;
-        try {
-          await pullModel(
-            host,
-            name,
-            (p) => {
-              const pct = p.total && p.completed !== undefined ? (100 * p.completed) / p.total : undefined;
-              const bytes = p.total ? ` ${formatBytes(p.completed ?? 0)} of ${formatBytes(p.total)}` : '';
-              const rate = p.rate ? ` · ${formatBytes(p.rate)}/s` : '';
-              progress.report({ message: `${p.status}${bytes}${rate}`, ...(pct !== undefined ? { increment: pct - reported } : {}) });
-              if (pct !== undefined) reported = pct;
-            },
-            controller.signal,
-          );
-          return true;
-        } catch (e) {
-          if (e instanceof M1Error && e.code === 'cancelled') {
-            void vscode.window.showInformationMessage(`Pull of ${name} cancelled. Pull again to resume where it stopped.`);
-            return false;
-          }
-          throw e;
-        }
-      },
-    );
-    if (done) {
-      await setModel(name);
-      this.log.info(`pulled ${name}; m1.model set`);
-      void vscode.window.showInformationMessage(`${name} is installed and m1 will use it.`);
-      await this.refresh();
-    }
-    return done;
+  pull(name: string): Promise<boolean> {
+    const cancelled = `Pull of ${name} cancelled. Pull again to resume where it stopped.`;
+    return this.install('Pulling a model', `m1: pulling ${name}`, name, cancelled, async (report, signal) => {
+      const { host } = readConfig();
+      await pullModel(
+        host,
+        name,
+        (p) => {
+          const bytes = p.total ? ` ${formatBytes(p.completed ?? 0)} of ${formatBytes(p.total)}` : '';
+          const rate = p.rate ? ` · ${formatBytes(p.rate)}/s` : '';
+          report(`${p.status}${bytes}${rate}`, p.total && p.completed !== undefined ? (100 * p.completed) / p.total : undefined);
+        },
+        signal,
+      );
+    });
   }
 
   /** Imports a local .gguf as `name` with a cancellable progress notification; it becomes m1.model. */
-  async importFile(path: string, name: string): Promise<boolean> {
-    if (!vscode.workspace.isTrusted) throw new M1Error('bad-input', 'Importing a model needs a trusted workspace (Restricted Mode is on).');
-    const { host } = readConfig();
-    const done = await vscode.window.withProgress(
-      { location: vscode.ProgressLocation.Notification, title: `m1: importing ${name}`, cancellable: true },
-      async (progress, token) => {
-        const controller = new AbortController();
-        token.onCancellationRequested(() => controller.abort());
-        let reported = 0;
-        try {
-          await importGguf(
-            host,
-            path,
-            name,
-            (p) => {
-              // Hashing is the first half of the bar, uploading the second.
-              const pct = p.phase === 'creating' ? 100 : (p.phase === 'hashing' ? 0 : 50) + (50 * p.done) / Math.max(1, p.total);
-              const message = p.phase === 'creating' ? (p.status ?? 'creating model') : `${p.phase} ${formatBytes(p.done)} of ${formatBytes(p.total)}`;
-              progress.report({ message, increment: pct - reported });
-              reported = pct;
-            },
-            controller.signal,
-          );
-          return true;
-        } catch (e) {
-          if (controller.signal.aborted) return false;
-          throw e;
-        }
-      },
-    );
+  importFile(path: string, name: string): Promise<boolean> {
+    return this.install('Importing a model', `m1: importing ${name}`, name, `Import of ${name} cancelled.`, async (report, signal) => {
+      const { host } = readConfig();
+      await importGguf(
+        host,
+        path,
+        name,
+        (p) => {
+          // Hashing is the first half of the bar, uploading the second.
+          if (p.phase === 'creating') return report(p.status ?? 'creating model', 100);
+          report(`${p.phase} ${formatBytes(p.done)} of ${formatBytes(p.total)}`, (p.phase === 'hashing' ? 0 : 50) + (50 * p.done) / Math.max(1, p.total));
+        },
+        signal,
+      );
+    });
+  }
+
+  /**
+   * Runs a model download or import under a cancellable progress notification; on success the
+   * model becomes m1.model. A cancel is not an error: it says so with `cancelledMessage`.
+   */
+  private async install(
+    action: string,
+    title: string,
+    name: string,
+    cancelledMessage: string,
+    run: (report: (message: string, percent?: number) => void, signal: AbortSignal) => Promise<void>,
+  ): Promise<boolean> {
+    if (!vscode.workspace.isTrusted) throw new M1Error('bad-input', `${action} needs a trusted workspace (Restricted Mode is on).`);
+    const done = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: true }, async (progress, token) => {
+      const controller = new AbortController();
+      token.onCancellationRequested(() => controller.abort());
+      let reported = 0;
+      try {
+        await run((message, percent) => {
+          progress.report({ message, ...(percent !== undefined ? { increment: percent - reported } : {}) });
+          if (percent !== undefined) reported = percent;
+        }, controller.signal);
+        return true;
+      } catch (e) {
+        if (!controller.signal.aborted) throw e;
+        void vscode.window.showInformationMessage(cancelledMessage);
+        return false;
+      }
+    });
     if (done) {
       await setModel(name);
-      void vscode.window.showInformationMessage(`${name} is imported and m1 will use it.`);
+      this.log.info(`${name} installed; m1.model set`);
+      void vscode.window.showInformationMessage(`${name} is installed and m1 will use it.`);
       await this.refresh();
     }
     return done;

@@ -34,7 +34,8 @@ describe('e2e: the local Ollama server', function () {
     await s().shot('ollama-01-started');
   });
 
-  it('gets a model with a visible, cancellable progress notification', async () => {
+  /** Get Model → m1-7B-23K → the fake hub's repo → Q4_K_M. */
+  async function chooseBuild(shoot = false): Promise<void> {
     const { page } = s();
     await runCommand(page, 'm1: Get Model');
     const rows = page.locator('.quick-input-list .monaco-list-row');
@@ -47,9 +48,23 @@ describe('e2e: the local Ollama server', function () {
     await page.keyboard.press('Enter');
     await rows.filter({ hasText: 'Q8_0' }).first().waitFor();
     await expectText(page.locator('.quick-input-list'), '4.4 GB');
-    await s().shot('ollama-02-quantizations');
+    if (shoot) await s().shot('ollama-02-quantizations');
     await page.locator('.quick-input-widget input').fill('Q4_K_M');
     await page.keyboard.press('Enter');
+  }
+
+  it('cancels a pull from its notification', async () => {
+    const { page } = s();
+    await chooseBuild();
+    const progress = toast(page, `m1: pulling ${MODEL}`);
+    await expectText(progress, 'of 4.4 GB', 20_000);
+    await progress.getByRole('button', { name: 'Cancel' }).click();
+    await toast(page, `Pull of ${MODEL} cancelled. Pull again to resume where it stopped.`).waitFor({ timeout: 20_000 });
+  });
+
+  it('gets a model with a visible, cancellable progress notification', async () => {
+    const { page } = s();
+    await chooseBuild(true);
     const progress = toast(page, `m1: pulling ${MODEL}`);
     await progress.waitFor({ timeout: 20_000 });
     await expectText(progress, 'of 4.4 GB');

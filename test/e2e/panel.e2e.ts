@@ -16,8 +16,10 @@ describe('e2e: the Ask m1 side panel', function () {
 
   /** Clicks Ask and waits until the new run's view replaced the previous one. */
   async function ask(): Promise<void> {
+    const runs = panel.locator('.run[data-seq]');
+    const before = (await runs.count()) ? Number(await runs.getAttribute('data-seq')) : 0;
     await panel.getByRole('button', { name: 'Ask', exact: true }).click();
-    await panel.locator('.answer-card[hidden]').waitFor({ state: 'attached', timeout: 20_000 });
+    await panel.locator(`.run[data-seq="${before + 1}"]`).waitFor({ state: 'attached', timeout: 20_000 });
   }
 
   before(async () => {

@@ -24,6 +24,7 @@ let server: ServerState | undefined;
 let history: HistoryEntry[] = [];
 let run: RunView | undefined;
 let running = false;
+let runSeq = 0; // numbers each run view shown (data-seq), so a user or a test can tell runs apart
 let comparing = false; // while a comparison runs, its table stays in view instead of each run
 const draft: Draft = vscode.getState() ?? { question: '', options: [], answer: '' };
 
@@ -276,6 +277,7 @@ function showHistory(): void {
 
 function showEntry(entry: HistoryEntry): void {
   run = new RunView({ runId: entry.id, question: entry.question, options: entry.options, ...(entry.answer ? { answer: entry.answer } : {}), settings: entry.settings }, toHtml);
+  run.root.dataset.seq = String(++runSeq);
   run.apply(eventsOf(entry));
   run.finish(entry);
   runArea.replaceChildren(run.root);
@@ -329,6 +331,7 @@ window.addEventListener('message', (e: MessageEvent<ToWebview>) => {
       break;
     case 'run-start':
       run = new RunView(m.start, toHtml);
+      run.root.dataset.seq = String(++runSeq);
       runArea.replaceChildren(run.root);
       if (!comparing) run.root.scrollIntoView({ block: 'start', behavior: 'smooth' });
       setRunning(true);
