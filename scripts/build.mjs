@@ -21,6 +21,8 @@ const difflibStrictMode = {
 
 const node = {
   plugins: [difflibStrictMode],
+  // jsonc-parser's "main" is a UMD build whose dynamic requires esbuild cannot follow; its ESM build bundles.
+  mainFields: ['module', 'main'],
   bundle: true,
   platform: 'node',
   format: 'cjs',

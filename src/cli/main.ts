@@ -8,8 +8,11 @@ import { M1Error } from '../core/errors';
 import { lettered, OPTION_LETTERS, type Question } from '../core/prompt';
 import { readChoice, scoreResponse, type Gold } from '../core/score';
 import { toTrace } from '../core/trace';
+import { UsageError, intArg } from './args';
+import { bench, BENCH_USAGE } from './bench';
 
 const USAGE = `Usage: m1 ask "<question>" [options]
+       m1 bench <file> [options]   (m1 bench --help)
 
 Options:
   --option "A=text"     an answer option (repeat; "text" alone takes the next letter)
@@ -25,14 +28,6 @@ Options:
   --trace FILE          also save the reasoning trace (*.m1trace.json)
 `;
 
-class UsageError extends Error {}
-
-function intArg(name: string, value: string | undefined, fallback: number, min = 0): number {
-  if (value === undefined) return fallback;
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < min) throw new UsageError(`--${name} must be an integer ≥ ${min}, got "${value}"`);
-  return n;
-}
 
 function parseOptions(raw: string[]): Record<string, string> | undefined {
   if (raw.length === 0) return undefined;
@@ -159,17 +154,22 @@ export async function ask(argv: string[], env: NodeJS.ProcessEnv, out: Out, sign
 
 export async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
-  if (!command || command === '--help' || command === '-h' || rest.includes('--help') || rest.includes('-h')) {
+  if (!command || command === '--help' || command === '-h' || (command === 'ask' && (rest.includes('--help') || rest.includes('-h')))) {
     process.stdout.write(USAGE);
     return command ? 0 : 2;
   }
-  if (command !== 'ask') {
+  if (command !== 'ask' && command !== 'bench') {
     process.stderr.write(`m1: unknown command "${command}"\n${USAGE}`);
     return 2;
+  }
+  if (command === 'bench' && (rest.includes('--help') || rest.includes('-h'))) {
+    process.stdout.write(BENCH_USAGE);
+    return 0;
   }
   const controller = new AbortController();
   process.once('SIGINT', () => controller.abort());
   try {
+    if (command === 'bench') return await bench(rest, process.env, process.stdout, process.stderr, controller.signal);
     return await ask(rest, process.env, process.stdout, controller.signal);
   } catch (e) {
     const usage = e instanceof UsageError || (e instanceof Error && 'code' in e && String(e.code).startsWith('ERR_PARSE_ARGS'));

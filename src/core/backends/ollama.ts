@@ -191,6 +191,7 @@ function fetchWithSignal(signal: AbortSignal | undefined): typeof fetch {
 export interface OllamaModelInfo {
   name: string;
   size: number;
+  digest?: string;
   parameterSize?: string;
   quantization?: string;
   family?: string;
@@ -211,6 +212,7 @@ export async function ollamaInfo(host: string, signal?: AbortSignal): Promise<{ 
       models: models.map((m) => ({
         name: m.name,
         size: m.size,
+        digest: m.digest,
         parameterSize: m.details?.parameter_size,
         quantization: m.details?.quantization_level,
         family: m.details?.family,

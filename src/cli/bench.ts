@@ -1,0 +1,102 @@
+// `m1 bench <file>`: runs a benchmark file against m1, appending each item to a run file as it
+// finishes (resumable), and prints accuracy per source with 95% Wilson intervals.
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { OllamaBackend, ollamaInfo, resolveOllamaHost } from '../core/backends/ollama';
+import { readBench, formatProblem } from '../core/bench/format';
+import { hashFile, readRunFile, runBenchmark, type RunSummary } from '../core/bench/runner';
+import { PAPER_DEFAULTS, type EngineSettings } from '../core/engine';
+import { UsageError, intArg } from './args';
+
+export const BENCH_USAGE = `Usage: m1 bench <file.json|file.jsonl|file.csv> [options]
+
+Options:
+  --budget N         thinking budget in tokens (default ${PAPER_DEFAULTS.budget})
+  --wait K           "Wait" rounds (default ${PAPER_DEFAULTS.waitRounds})
+  --model NAME       Ollama model (default $M1_MODEL or m1-7b-23k)
+  --host URL         Ollama server (default $OLLAMA_HOST or http://127.0.0.1:11434)
+  --concurrency C    requests at once (default $OLLAMA_NUM_PARALLEL or 1; more than the
+                     server's parallel slots only queues)
+  --limit N          the first N items only
+  --out FILE         run file (default .m1/runs/<time>.jsonl)
+  --resume FILE      continue a run file: items already in it are not run again
+  --json             print the summary as JSON
+`;
+
+interface Out {
+  write(s: string): unknown;
+  isTTY?: boolean;
+}
+
+const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
+
+export function formatSummary(s: RunSummary): string {
+  const rows = Object.entries(s.sources).map(([name, v]) => `  ${name.padEnd(28)} ${pct(v.accuracy).padStart(6)}  (${v.correct}/${v.total}, 95% CI ${pct(v.ci95[0])}–${pct(v.ci95[1])})${v.unscored ? `  ${v.unscored} unscored` : ''}`);
+  const o = s.overall;
+  return [
+    ...rows,
+    `  ${'overall'.padEnd(28)} ${pct(o.accuracy).padStart(6)}  (${o.correct}/${o.total}, 95% CI ${pct(o.ci95[0])}–${pct(o.ci95[1])})`,
+    `  ${'average over sources'.padEnd(28)} ${pct(s.averageOverSources).padStart(6)}`,
+    `run file: ${s.runFile}`,
+  ].join('\n');
+}
+
+export async function bench(argv: string[], env: NodeJS.ProcessEnv, out: Out, err: Out, signal?: AbortSignal): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      budget: { type: 'string' },
+      wait: { type: 'string' },
+      model: { type: 'string' },
+      host: { type: 'string' },
+      concurrency: { type: 'string' },
+      limit: { type: 'string' },
+      out: { type: 'string' },
+      resume: { type: 'string' },
+      json: { type: 'boolean', default: false },
+    },
+  });
+  const file = positionals[0];
+  if (!file) throw new UsageError('a benchmark file is required');
+  if (values.out && values.resume) throw new UsageError('give --out or --resume, not both');
+  const host = resolveOllamaHost(values.host, env);
+  const settings: EngineSettings = {
+    ...PAPER_DEFAULTS,
+    model: values.model ?? env.M1_MODEL ?? 'm1-7b-23k',
+    budget: intArg('budget', values.budget, PAPER_DEFAULTS.budget, 1),
+    waitRounds: intArg('wait', values.wait, PAPER_DEFAULTS.waitRounds),
+  };
+  // A resumed run keeps the settings it started with.
+  const runFile = values.resume ?? values.out ?? join('.m1', 'runs', `${new Date().toISOString().replace(/[:.]/g, '-')}.jsonl`);
+  const resumed = values.resume ? (await readRunFile(values.resume)).header.settings : undefined;
+  const parallel = intArg('concurrency', values.concurrency, Number(env.OLLAMA_NUM_PARALLEL) || 1, 1);
+
+  const parsed = await readBench(file);
+  for (const p of parsed.problems) err.write(`m1: ${formatProblem(p)} (skipped)\n`);
+  const items = values.limit ? parsed.items.slice(0, intArg('limit', values.limit, 0, 1)) : parsed.items;
+  if (!items.length) throw new UsageError(`${file} has no runnable items`);
+
+  const info = await ollamaInfo(host);
+  const model = info.models.find((m) => m.name === (resumed ?? settings).model || m.name === `${(resumed ?? settings).model}:latest`);
+  const started = Date.now();
+  const summary = await runBenchmark({
+    items,
+    backend: new OllamaBackend({ host }),
+    settings: resumed ?? settings,
+    concurrency: parallel,
+    runFile,
+    benchFile: file,
+    benchHash: await hashFile(file),
+    ...(model?.digest ? { modelDigest: model.digest } : {}),
+    ...(signal ? { signal } : {}),
+    onRecord: (r, done, total) => {
+      if (!err.isTTY) return;
+      const eta = ((Date.now() - started) / Math.max(1, done)) * (total - done);
+      err.write(`\r${done}/${total} · last ${r.source}#${r.index} ${r.correct === null ? 'unscored' : r.correct ? 'right' : 'wrong'} · ETA ${Math.round(eta / 1000)} s   `);
+    },
+  });
+  if (err.isTTY) err.write('\n');
+  out.write(values.json ? `${JSON.stringify(summary)}\n` : `${formatSummary(summary)}\n`);
+  return 0;
+}

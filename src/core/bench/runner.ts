@@ -1,0 +1,207 @@
+// Runs benchmark items through the engine with a worker pool and appends each finished item to a
+// run file as it finishes, so a crash, kill or closed window resumes without redoing or
+// duplicating an item. The run file's header pins the benchmark (hash) and the settings.
+import { createHash, randomUUID } from 'node:crypto';
+import { createReadStream, existsSync } from 'node:fs';
+import { appendFile, mkdir, readFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import type { Backend } from '../backends/backend';
+import { askM1, type EngineSettings } from '../engine';
+import { M1Error } from '../errors';
+import { scoreResponse } from '../score';
+import { wilson } from '../stats';
+import type { BenchItem } from './format';
+
+export interface RunHeader {
+  type: 'header';
+  version: 1;
+  runId: string;
+  createdAt: string;
+  benchFile: string;
+  benchHash: string;
+  modelDigest?: string;
+  settings: EngineSettings;
+}
+
+export interface RunRecord {
+  source: string;
+  index: number;
+  id?: string;
+  question: string;
+  answer_idx: string | null;
+  answer: string | null;
+  extracted: string;
+  choice: string | null;
+  /** null: the item has no gold answer, so it is run but not scored. */
+  correct: boolean | null;
+  tokens: { think: number; answer: number };
+  finish: { think: string | null; answer: string | null };
+  rounds: Array<{ think: string; waitInjected: string | null }>;
+  ms: number;
+}
+
+export const itemKey = (x: { source: string; index: number }) => `${x.source}\u0000${x.index}`;
+
+export async function hashFile(path: string): Promise<string> {
+  const h = createHash('sha256');
+  for await (const chunk of createReadStream(path)) h.update(chunk as Buffer);
+  return `sha256:${h.digest('hex')}`;
+}
+
+/** Reads a run file: its header and the records written so far (a torn last line is ignored). */
+export async function readRunFile(path: string): Promise<{ header: RunHeader; records: RunRecord[] }> {
+  const lines = (await readFile(path, 'utf8')).split('\n').filter((l) => l.trim());
+  const parsed: unknown[] = [];
+  lines.forEach((l, i) => {
+    try {
+      parsed.push(JSON.parse(l));
+    } catch {
+      if (i !== lines.length - 1) throw new M1Error('bad-input', `${path}:${i + 1}: not a run file line`);
+    }
+  });
+  const header = parsed[0] as RunHeader | undefined;
+  if (header?.type !== 'header') throw new M1Error('bad-input', `${path} is not an m1 run file (no header line).`);
+  const seen = new Map<string, RunRecord>();
+  for (const r of parsed.slice(1) as RunRecord[]) seen.set(itemKey(r), r);
+  return { header, records: [...seen.values()] };
+}
+
+export interface RunOptions {
+  items: BenchItem[];
+  backend: Backend;
+  settings: EngineSettings;
+  concurrency: number;
+  runFile: string;
+  benchFile: string;
+  benchHash: string;
+  modelDigest?: string;
+  signal?: AbortSignal;
+  onRecord?: (r: RunRecord, done: number, total: number) => void;
+}
+
+export interface SourceSummary {
+  correct: number;
+  total: number;
+  unscored: number;
+  accuracy: number;
+  ci95: [number, number];
+}
+
+export interface RunSummary {
+  runId: string;
+  runFile: string;
+  sources: Record<string, SourceSummary>;
+  overall: SourceSummary;
+  /** Mean of the per-source accuracies, as the paper reports it. */
+  averageOverSources: number;
+  done: number;
+  total: number;
+}
+
+const sameSettings = (a: EngineSettings, b: EngineSettings) => JSON.stringify(a) === JSON.stringify(b);
+
+export async function runBenchmark(opts: RunOptions): Promise<RunSummary> {
+  let header: RunHeader;
+  const done = new Map<string, RunRecord>();
+  if (existsSync(opts.runFile)) {
+    const prev = await readRunFile(opts.runFile);
+    if (prev.header.benchHash !== opts.benchHash) {
+      throw new M1Error('bad-input', `${opts.runFile} belongs to another benchmark (${prev.header.benchFile}, ${prev.header.benchHash.slice(0, 19)}…): refusing to mix runs.`);
+    }
+    if (!sameSettings(prev.header.settings, opts.settings)) {
+      throw new M1Error('bad-input', `${opts.runFile} was run with other settings (${JSON.stringify(prev.header.settings)}): refusing to mix runs; start a new run file.`);
+    }
+    header = prev.header;
+    for (const r of prev.records) done.set(itemKey(r), r);
+  } else {
+    header = {
+      type: 'header',
+      version: 1,
+      runId: randomUUID(),
+      createdAt: new Date().toISOString(),
+      benchFile: opts.benchFile,
+      benchHash: opts.benchHash,
+      ...(opts.modelDigest ? { modelDigest: opts.modelDigest } : {}),
+      settings: opts.settings,
+    };
+    await mkdir(dirname(opts.runFile), { recursive: true });
+    await appendFile(opts.runFile, `${JSON.stringify(header)}\n`);
+  }
+
+  const queue = opts.items.filter((it) => !done.has(itemKey(it)));
+  const total = opts.items.length;
+  let finished = done.size;
+  const controller = new AbortController();
+  const stop = () => controller.abort();
+  opts.signal?.addEventListener('abort', stop, { once: true });
+  let failure: unknown;
+  // Appends are chained so lines never interleave.
+  let writes = Promise.resolve();
+
+  const worker = async () => {
+    while (!controller.signal.aborted) {
+      const item = queue.shift();
+      if (!item) return;
+      const started = Date.now();
+      try {
+        const q = { question: item.question, options: item.options };
+        const result = await askM1(q, { backend: opts.backend, settings: opts.settings, signal: controller.signal });
+        const gold = item.answerIdx && item.answer !== undefined ? { options: item.options, answerIdx: item.answerIdx, answer: item.answer } : undefined;
+        const s = gold ? scoreResponse(result.responseText, gold) : undefined;
+        const record: RunRecord = {
+          source: item.source,
+          index: item.index,
+          ...(item.id ? { id: item.id } : {}),
+          question: item.question,
+          answer_idx: item.answerIdx ?? null,
+          answer: item.answer ?? null,
+          extracted: s?.extracted ?? result.answer,
+          choice: s?.choice ?? null,
+          correct: s ? s.correct : null,
+          tokens: { think: result.tokens.think, answer: result.tokens.answer },
+          finish: { think: result.finish.think ?? null, answer: result.finish.answer ?? null },
+          rounds: result.rounds.map((r) => ({ think: r.text, waitInjected: r.waitInjected ?? null })),
+          ms: Date.now() - started,
+        };
+        writes = writes.then(() => appendFile(opts.runFile, `${JSON.stringify(record)}\n`));
+        await writes;
+        done.set(itemKey(item), record);
+        finished++;
+        opts.onRecord?.(record, finished, total);
+      } catch (e) {
+        if (!controller.signal.aborted) failure ??= e;
+        controller.abort(); // a dead server or a full disk stops the run; what is written stays
+        return;
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, opts.concurrency) }, worker));
+  opts.signal?.removeEventListener('abort', stop);
+  if (failure) {
+    const message = failure instanceof Error ? failure.message : String(failure);
+    throw new M1Error(failure instanceof M1Error ? failure.code : 'http', `${message} The run stopped after ${finished} of ${total} items; resume it with the same run file (${opts.runFile}).`);
+  }
+  if (opts.signal?.aborted) throw new M1Error('cancelled', `Cancelled after ${finished} of ${total} items; resume with ${opts.runFile}.`);
+  return summarize(header.runId, opts.runFile, opts.items.map((it) => done.get(itemKey(it))).filter((r): r is RunRecord => !!r), total);
+}
+
+export function summarize(runId: string, runFile: string, records: RunRecord[], total = records.length): RunSummary {
+  const by = new Map<string, RunRecord[]>();
+  for (const r of records) by.set(r.source, [...(by.get(r.source) ?? []), r]);
+  const sum = (rs: RunRecord[]): SourceSummary => {
+    const scored = rs.filter((r) => r.correct !== null);
+    const correct = scored.filter((r) => r.correct).length;
+    return { correct, total: scored.length, unscored: rs.length - scored.length, accuracy: scored.length ? correct / scored.length : 0, ci95: wilson(correct, scored.length) };
+  };
+  const sources = Object.fromEntries([...by.entries()].map(([s, rs]) => [s, sum(rs)]));
+  const accs = Object.values(sources).filter((s) => s.total > 0).map((s) => s.accuracy);
+  return {
+    runId,
+    runFile,
+    sources,
+    overall: sum(records),
+    averageOverSources: accs.length ? accs.reduce((a, b) => a + b, 0) / accs.length : 0,
+    done: records.length,
+    total,
+  };
+}

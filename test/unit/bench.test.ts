@@ -1,0 +1,175 @@
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { OllamaBackend } from '../../src/core/backends/ollama';
+import { parseCsvBench, parseJsonBench, parseJsonlBench, readBench, withFields } from '../../src/core/bench/format';
+import { hashFile, readRunFile, runBenchmark } from '../../src/core/bench/runner';
+import { PAPER_DEFAULTS } from '../../src/core/engine';
+import { M1Error } from '../../src/core/errors';
+import { wilson } from '../../src/core/stats';
+import { DEMO_SCRIPTS } from '../fake-ollama/demo';
+import { MODEL, useFake } from './helpers';
+
+const ROOT = join(__dirname, '..', '..');
+const SAMPLE = join(ROOT, 'samples', 'benchmark.json');
+const tmp = () => mkdtempSync(join(tmpdir(), 'm1-bench-'));
+const round4 = (xs: [number, number]) => xs.map((x) => Math.round(x * 10000) / 10000);
+
+describe('Wilson 95% interval', () => {
+  it('matches known values', () => {
+    assert.deepEqual(round4(wilson(8, 10)), [0.4902, 0.9433]);
+    assert.deepEqual(round4(wilson(0, 10)), [0, 0.2775]);
+    assert.deepEqual(round4(wilson(3, 3)), [0.4385, 1]);
+    assert.deepEqual(round4(wilson(50, 100)), [0.4038, 0.5962]);
+    assert.deepEqual(wilson(0, 0), [0, 0]);
+  });
+});
+
+describe('benchmark formats', () => {
+  it('reads m1 JSON: sources, items, lines, options, gold answers', () => {
+    const r = parseJsonBench(readFileSync(SAMPLE, 'utf8'), 'benchmark.json');
+    assert.equal(r.problems.length, 0);
+    assert.equal(r.items.length, 6);
+    assert.deepEqual([...new Set(r.items.map((i) => i.source))], ['MedQA_USLME_test', 'MedMCQA_validation']);
+    const first = r.items[0]!;
+    assert.equal(first.id, 'medqa-001');
+    assert.equal(first.answerIdx, 'C');
+    assert.equal(first.answer, 'Right coronary artery');
+    assert.equal(first.line, 3);
+    assert.equal(r.items[3]!.index, 0);
+    assert.equal(r.items[3]!.line, 41);
+  });
+
+  it('reports malformed JSON with line and column', () => {
+    const r = parseJsonBench('{"S": [\n  {"question": "q", "options": {"A": "x" "B": "y"}}\n]}', 'bad.json');
+    assert.deepEqual(r.problems, [{ file: 'bad.json', line: 2, column: 42, message: 'malformed JSON: CommaExpected' }]);
+  });
+
+  it('reports each bad item with its line and field and keeps the others', () => {
+    const text = JSON.stringify(
+      [
+        { question: 'ok?', options: ['yes', 'no'], answer: 'B' },
+        { options: { A: 'x', B: 'y' }, answer_idx: 'A' },
+        { question: 'q', options: { A: 'x', B: 'y' }, answer_idx: 'E' },
+        { question: 'no gold', options: { A: 'x', B: 'y' } },
+      ],
+      null,
+      2,
+    );
+    const r = parseJsonBench(text, 'mixed.json');
+    assert.deepEqual(r.items.map((i) => [i.question, i.answerIdx ?? null, i.answer ?? null, i.line]), [
+      ['ok?', 'B', 'no', 2],
+      ['no gold', null, null, 25],
+    ]);
+    assert.deepEqual(r.problems.map((p) => [p.line, p.field, p.message]), [
+      [10, 'question', 'missing question'],
+      [17, 'answer_idx', 'answer letter "E" is not among the options (A, B)'],
+    ]);
+  });
+
+  it('maps other field names', () => {
+    const r = parseJsonBench(JSON.stringify([{ prompt: 'Q?', choices: ['a', 'b'], label: 'A' }]), 'x.json', withFields({ question: ['prompt'], answerIdx: ['label'] }));
+    assert.deepEqual(r.items[0]!.options, { A: 'a', B: 'b' });
+    assert.equal(r.items[0]!.answerIdx, 'A');
+  });
+
+  it('reads JSONL line by line and reports a malformed line by number', async () => {
+    const dir = tmp();
+    const path = join(dir, 'b.jsonl');
+    writeFileSync(path, [JSON.stringify({ source: 'S', question: 'a?', options: { A: '1', B: '2' }, answer_idx: 'A' }), '{"question": "broken",', '', JSON.stringify({ source: 'S', question: 'b?', options: { A: '1', B: '2' }, answer: 'B' })].join('\n'));
+    const r = await parseJsonlBench(path);
+    assert.deepEqual(r.items.map((i) => [i.source, i.index, i.line, i.answerIdx]), [
+      ['S', 0, 1, 'A'],
+      ['S', 1, 4, 'B'],
+    ]);
+    assert.equal(r.problems[0]!.line, 2);
+    assert.match(r.problems[0]!.message, /^malformed JSON/);
+    assert.equal((await readBench(join(ROOT, 'samples', 'emergency.jsonl'))).items.length, 4);
+  });
+
+  it('reads CSV with option columns, quoted line breaks, and reports malformed CSV', () => {
+    const r = parseCsvBench('id,question,A,B,answer_idx,source\n1,"Which one?",x,"y\nz",B,S\n2,Other?,p,q,A,S\n', 'b.csv');
+    assert.deepEqual(r.items.map((i) => [i.id, i.options, i.answerIdx, i.line]), [
+      ['1', { A: 'x', B: 'y\nz' }, 'B', 2],
+      ['2', { A: 'p', B: 'q' }, 'A', 4],
+    ]);
+    const bad = parseCsvBench('question,A,B\n"unclosed,x,y\n', 'bad.csv');
+    assert.equal(bad.items.length, 0);
+    assert.match(bad.problems[0]!.message, /^malformed CSV/);
+  });
+});
+
+describe('benchmark runner', () => {
+  const fake = useFake(() => ({ scripts: DEMO_SCRIPTS, numParallel: 2 }));
+  const settings = { model: MODEL, ...PAPER_DEFAULTS, budget: 1024 };
+
+  it('runs with concurrency, writes each item as it finishes, scores as the paper, and resumes without redoing', async () => {
+    const { items } = await readBench(SAMPLE);
+    const runFile = join(tmp(), 'run.jsonl');
+    const base = { items, settings, concurrency: 2, runFile, benchFile: SAMPLE, benchHash: await hashFile(SAMPLE) };
+    const s = await runBenchmark({ ...base, backend: new OllamaBackend({ host: fake().url }) });
+    assert.equal(s.done, 6);
+    assert.deepEqual(s.sources.MedQA_USLME_test, { correct: 3, total: 3, unscored: 0, accuracy: 1, ci95: wilson(3, 3) });
+    assert.equal(s.averageOverSources, 1);
+    const { header, records } = await readRunFile(runFile);
+    assert.equal(header.benchHash, base.benchHash);
+    assert.equal(records.length, 6);
+    assert.deepEqual(Object.keys(records[0]!).sort(), ['answer', 'answer_idx', 'choice', 'correct', 'extracted', 'finish', 'id', 'index', 'ms', 'question', 'rounds', 'source', 'tokens']);
+    const calls = fake().generateLog.length;
+    const again = await runBenchmark({ ...base, backend: new OllamaBackend({ host: fake().url }) });
+    assert.equal(again.done, 6);
+    assert.equal(fake().generateLog.length, calls, 'a finished run is not run again');
+    assert.equal(readFileSync(runFile, 'utf8').trim().split('\n').length, 7);
+    await assert.rejects(runBenchmark({ ...base, settings: { ...settings, budget: 2048 }, backend: new OllamaBackend({ host: fake().url }) }), (e: M1Error) =>
+      /was run with other settings .*refusing to mix runs/.test(e.message),
+    );
+    await assert.rejects(runBenchmark({ ...base, benchHash: 'sha256:other', backend: new OllamaBackend({ host: fake().url }) }), /belongs to another benchmark/);
+  });
+
+  it('stops when the server dies, keeps what was written, and says how to resume', async () => {
+    const { items } = await readBench(SAMPLE);
+    const runFile = join(tmp(), 'run.jsonl');
+    fake().options.tokenDelayMs = 3;
+    const backend = new OllamaBackend({ host: fake().url });
+    // The server goes away once the first item is on disk.
+    const closing = (async () => {
+      while (!existsSync(runFile) || readFileSync(runFile, 'utf8').trim().split('\n').length < 2) await new Promise((r) => setTimeout(r, 10));
+      await fake().close();
+    })();
+    await assert.rejects(runBenchmark({ items, settings, concurrency: 1, runFile, benchFile: SAMPLE, benchHash: 'sha256:x', backend }), (e: M1Error) =>
+      /The run stopped after \d of 6 items; resume it with the same run file/.test(e.message),
+    );
+    await closing;
+    const { records } = await readRunFile(runFile);
+    assert.ok(records.length >= 1 && records.length < 6, `${records.length} records kept`);
+  });
+});
+
+describe('m1 bench CLI: killed mid-run, then resumed', function () {
+  this.timeout(60_000);
+  const fake = useFake(() => ({ scripts: DEMO_SCRIPTS, tokenDelayMs: 15 }));
+  const cli = (args: string[]) => spawn(process.execPath, [join(ROOT, 'dist', 'cli.js'), 'bench', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+
+  it('loses and duplicates no item', async () => {
+    const runFile = join(tmp(), 'killed.jsonl');
+    const first = cli([SAMPLE, '--host', fake().url, '--out', runFile]);
+    // Kill it as soon as two items are on disk.
+    while (!existsSync(runFile) || readFileSync(runFile, 'utf8').trim().split('\n').length < 3) await new Promise((r) => setTimeout(r, 20));
+    first.kill('SIGKILL');
+    await new Promise((r) => first.once('close', r));
+    const before = readFileSync(runFile, 'utf8').trim().split('\n').length - 1;
+    assert.ok(before >= 2 && before < 6, `${before} items before the kill`);
+    const second = cli([SAMPLE, '--host', fake().url, '--resume', runFile, '--json']);
+    let out = '';
+    second.stdout.on('data', (d) => (out += d));
+    const code = await new Promise((r) => second.once('close', r));
+    assert.equal(code, 0);
+    assert.equal(JSON.parse(out).done, 6);
+    const lines = readFileSync(runFile, 'utf8').trim().split('\n').slice(1).map((l) => JSON.parse(l) as { source: string; index: number });
+    const keys = lines.map((r) => `${r.source}#${r.index}`);
+    assert.equal(keys.length, 6, 'no item written twice');
+    assert.equal(new Set(keys).size, 6, 'every item present once');
+  });
+});
