@@ -135,12 +135,21 @@ export class OllamaBackend implements Backend {
   }
 }
 
+/**
+ * A stream that stopped part way: reading the body fails with a TypeError ("terminated"; before the
+ * response it would be "fetch failed"), or ollama-js saw the body end without a done line.
+ */
+export function isStreamCut(e: unknown): boolean {
+  const message = e instanceof Error ? e.message : String(e);
+  return (e instanceof TypeError && message !== 'fetch failed') || /Did not receive done/.test(message);
+}
+
 /** Errors after the stream started: an {"error"} line (ollama-js throws a plain Error) or a cut. */
 function mapStreamError(e: unknown, label: string): M1Error {
   if (e instanceof M1Error) return e;
   if (isAbortError(e)) return cancelled();
   const message = e instanceof Error ? e.message : String(e);
-  if (e instanceof TypeError || /Did not receive done/.test(message)) {
+  if (isStreamCut(e)) {
     return new M1Error('stream-cut', `The stream from ${label} ended before the model finished (the server stopped or the connection dropped).`);
   }
   return new M1Error('stream-error', `${label} reported an error while generating: ${message}`);

@@ -187,7 +187,11 @@ export async function runBenchmark(opts: RunOptions): Promise<RunSummary> {
 
 export function summarize(runId: string, runFile: string, records: RunRecord[], total = records.length): RunSummary {
   const by = new Map<string, RunRecord[]>();
-  for (const r of records) by.set(r.source, [...(by.get(r.source) ?? []), r]);
+  for (const r of records) {
+    const list = by.get(r.source);
+    if (list) list.push(r);
+    else by.set(r.source, [r]);
+  }
   const sum = (rs: RunRecord[]): SourceSummary => {
     const scored = rs.filter((r) => r.correct !== null);
     const correct = scored.filter((r) => r.correct).length;

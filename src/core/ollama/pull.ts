@@ -1,7 +1,7 @@
 // Pulls a model through Ollama's /api/pull with progress (bytes, rate) and cancel. Ollama keeps
 // what was downloaded, so pulling again after a cancel or a failure resumes.
 import { Ollama } from 'ollama';
-import { mapOllamaError } from '../backends/ollama';
+import { isStreamCut, mapOllamaError } from '../backends/ollama';
 import { M1Error, cancelled } from '../errors';
 
 export interface PullProgress {
@@ -64,8 +64,7 @@ function pullError(e: unknown, host: string, model: string): M1Error {
     return new M1Error('model-not-found', `There is no model "${model}" to pull (Ollama at ${host} said: ${message}). Check the name, e.g. hf.co/{user}/{repo}:{quant}.`);
   }
   if (/no space left|disk/i.test(message)) return new M1Error('http', `Ollama at ${host} ran out of disk space while pulling ${model}: ${message}`);
-  // After the stream started, fetch fails with a TypeError ("terminated") or ollama-js with "Did not receive done".
-  if ((e instanceof TypeError && message !== 'fetch failed') || /Did not receive done/.test(message)) {
+  if (isStreamCut(e)) {
     return new M1Error('stream-cut', `Pulling ${model} stopped half way (${message}). Pull again to resume where it stopped.`);
   }
   const mapped = mapOllamaError(e, host, model);
