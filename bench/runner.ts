@@ -52,7 +52,7 @@ async function main(): Promise<void> {
       runFile,
       benchFile: 'bench',
       benchHash: 'sha256:bench',
-      onRecord: (_r, done) => {
+      onRecord: (_r, { done }) => {
         if (done % (n / 10) === 0) heap.push(process.memoryUsage().heapUsed / 1024 / 1024);
       },
     });

@@ -4,7 +4,9 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { OllamaBackend, ollamaInfo, resolveOllamaHost } from '../core/backends/ollama';
 import { readBench, formatProblem } from '../core/bench/format';
-import { hashFile, readRunFile, runBenchmark, type RunSummary } from '../core/bench/runner';
+import { hashFile, readRunFile } from '../core/bench/runFile';
+import { runBenchmark, type RunSummary } from '../core/bench/runner';
+import { describeSubset, selectItems, type Subset } from '../core/bench/subset';
 import { PAPER_DEFAULTS, type EngineSettings } from '../core/engine';
 import { UsageError, intArg } from './args';
 
@@ -17,7 +19,10 @@ Options:
   --host URL         Ollama server (default $OLLAMA_HOST or http://127.0.0.1:11434)
   --concurrency C    requests at once (default $OLLAMA_NUM_PARALLEL or 1; more than the
                      server's parallel slots only queues)
+  --source NAME      only this source (repeat for several)
   --limit N          the first N items only
+  --sample N         N items drawn at random (reproducible with --seed)
+  --seed S           seed for --sample (default 0)
   --out FILE         run file (default .m1/runs/<time>.jsonl)
   --resume FILE      continue a run file: items already in it are not run again
   --json             print the summary as JSON
@@ -52,6 +57,9 @@ export async function bench(argv: string[], env: NodeJS.ProcessEnv, out: Out, er
       host: { type: 'string' },
       concurrency: { type: 'string' },
       limit: { type: 'string' },
+      source: { type: 'string', multiple: true },
+      sample: { type: 'string' },
+      seed: { type: 'string' },
       out: { type: 'string' },
       resume: { type: 'string' },
       json: { type: 'boolean', default: false },
@@ -74,12 +82,18 @@ export async function bench(argv: string[], env: NodeJS.ProcessEnv, out: Out, er
 
   const parsed = await readBench(file);
   for (const p of parsed.problems) err.write(`m1: ${formatProblem(p)} (skipped)\n`);
-  const items = values.limit ? parsed.items.slice(0, intArg('limit', values.limit, 0, 1)) : parsed.items;
-  if (!items.length) throw new UsageError(`${file} has no runnable items`);
+  const subset: Subset = {
+    ...(values.source ? { sources: values.source } : {}),
+    ...(values.limit ? { first: intArg('limit', values.limit, 0, 1) } : {}),
+    ...(values.sample ? { random: intArg('sample', values.sample, 0, 1), seed: intArg('seed', values.seed, 0) } : {}),
+  };
+  const items = selectItems(parsed.items, subset);
+  if (!items.length) throw new UsageError(`${file} has no runnable items${values.source ? ` in ${values.source.join(', ')}` : ''}`);
 
   const info = await ollamaInfo(host);
   const model = info.models.find((m) => m.name === (resumed ?? settings).model || m.name === `${(resumed ?? settings).model}:latest`);
   const started = Date.now();
+  let resumedCount = 0;
   const summary = await runBenchmark({
     items,
     backend: new OllamaBackend({ host }),
@@ -88,11 +102,16 @@ export async function bench(argv: string[], env: NodeJS.ProcessEnv, out: Out, er
     runFile,
     benchFile: file,
     benchHash: await hashFile(file),
+    ...(Object.keys(subset).length ? { subset: describeSubset(subset) } : {}),
     ...(model?.digest ? { modelDigest: model.digest } : {}),
     ...(signal ? { signal } : {}),
-    onRecord: (r, done, total) => {
+    onRecord: (r, { done, total, resumed }) => {
+      if (resumed) {
+        resumedCount++;
+        return;
+      }
       if (!err.isTTY) return;
-      const eta = ((Date.now() - started) / Math.max(1, done)) * (total - done);
+      const eta = ((Date.now() - started) / Math.max(1, done - resumedCount)) * (total - done);
       err.write(`\r${done}/${total} · last ${r.source}#${r.index} ${r.correct === null ? 'unscored' : r.correct ? 'right' : 'wrong'} · ETA ${Math.round(eta / 1000)} s   `);
     },
   });

@@ -10,6 +10,7 @@ export type M1ErrorCode =
   | 'server-too-old'
   | 'http'
   | 'cancelled'
+  | 'write-failed'
   | 'bad-input';
 
 export class M1Error extends Error {

@@ -5,7 +5,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { OllamaBackend } from '../../src/core/backends/ollama';
 import { parseCsvBench, parseJsonBench, parseJsonlBench, readBench, withFields } from '../../src/core/bench/format';
-import { hashFile, readRunFile, runBenchmark } from '../../src/core/bench/runner';
+import { findUnfinishedRuns, hashFile, readRunFile, sameSettings } from '../../src/core/bench/runFile';
+import { runBenchmark } from '../../src/core/bench/runner';
+import { describeSubset, selectItems } from '../../src/core/bench/subset';
 import { PAPER_DEFAULTS } from '../../src/core/engine';
 import { M1Error } from '../../src/core/errors';
 import { wilson } from '../../src/core/stats';
@@ -101,6 +103,32 @@ describe('benchmark formats', () => {
   });
 });
 
+describe('benchmark subsets', () => {
+  const items = Array.from({ length: 20 }, (_, i) => ({ source: i < 12 ? 'A' : 'B', index: i < 12 ? i : i - 12, question: `q${i}`, options: { A: 'x', B: 'y' }, line: i + 1 }));
+
+  it('filters by source, takes the first N, and draws N at random reproducibly in file order', () => {
+    assert.deepEqual(selectItems(items, { sources: ['B'] }).map((i) => i.question), ['q12', 'q13', 'q14', 'q15', 'q16', 'q17', 'q18', 'q19']);
+    assert.deepEqual(selectItems(items, { first: 3 }).map((i) => i.question), ['q0', 'q1', 'q2']);
+    const a = selectItems(items, { random: 5, seed: 7 });
+    assert.equal(a.length, 5);
+    assert.deepEqual(a, selectItems(items, { random: 5, seed: 7 }), 'same seed, same sample');
+    assert.notDeepEqual(a, selectItems(items, { random: 5, seed: 8 }), 'another seed, another sample');
+    assert.deepEqual(a, [...a].sort((x, y) => items.indexOf(x) - items.indexOf(y)), 'kept in file order');
+    assert.equal(new Set(a).size, 5);
+    assert.ok(selectItems(items, { sources: ['A'], random: 4, seed: 1 }).every((i) => i.source === 'A'));
+    assert.equal(selectItems(items, { random: 50 }).length, 20, 'asking for more than there are takes all');
+    assert.equal(describeSubset({ sources: ['A'], random: 4, seed: 1 }), 'A · random 4 (seed 1)');
+    assert.equal(describeSubset({}), 'all items');
+  });
+});
+
+describe('run files', () => {
+  it('compares settings whatever the key order', () => {
+    assert.ok(sameSettings({ model: 'm', ...PAPER_DEFAULTS }, { ...PAPER_DEFAULTS, model: 'm' }));
+    assert.ok(!sameSettings({ model: 'm', ...PAPER_DEFAULTS }, { ...PAPER_DEFAULTS, model: 'n' }));
+  });
+});
+
 describe('benchmark runner', () => {
   const fake = useFake(() => ({ scripts: DEMO_SCRIPTS, numParallel: 2 }));
   const settings = { model: MODEL, ...PAPER_DEFAULTS, budget: 1024 };
@@ -126,6 +154,53 @@ describe('benchmark runner', () => {
       /was run with other settings .*refusing to mix runs/.test(e.message),
     );
     await assert.rejects(runBenchmark({ ...base, benchHash: 'sha256:other', backend: new OllamaBackend({ host: fake().url }) }), /belongs to another benchmark/);
+  });
+
+  it('reports items already in the run file as resumed, and finds runs left unfinished', async () => {
+    const { items } = await readBench(SAMPLE);
+    const dir = tmp();
+    const runFile = join(dir, 'part.jsonl');
+    const benchHash = await hashFile(SAMPLE);
+    const base = { settings, concurrency: 1, runFile, benchFile: SAMPLE, benchHash };
+    await runBenchmark({ ...base, items: items.slice(0, 2), backend: new OllamaBackend({ host: fake().url }) });
+    // A run planned for all six that stopped after two: rewrite the header's plan as a stop would leave it.
+    const lines = readFileSync(runFile, 'utf8').split('\n');
+    lines[0] = JSON.stringify({ ...JSON.parse(lines[0]!), planned: 6 });
+    writeFileSync(runFile, lines.join('\n'));
+    const found = await findUnfinishedRuns(dir, benchHash, { ...PAPER_DEFAULTS, budget: 1024, model: MODEL });
+    assert.deepEqual(found.map((f) => [f.path, f.done]), [[runFile, 2]]);
+    assert.deepEqual(await findUnfinishedRuns(dir, benchHash, { ...settings, budget: 2048 }), [], 'other settings: not offered');
+    assert.deepEqual(await findUnfinishedRuns(join(dir, 'none'), benchHash, settings), []);
+    const seen: Array<[string, boolean]> = [];
+    const started: string[] = [];
+    const s = await runBenchmark({
+      ...base,
+      items,
+      backend: new OllamaBackend({ host: fake().url }),
+      onStart: (it) => started.push(`${it.source}#${it.index}`),
+      onRecord: (r, p) => seen.push([`${r.source}#${r.index}`, p.resumed]),
+    });
+    assert.equal(s.done, 6);
+    assert.deepEqual(seen.filter(([, resumed]) => resumed).map(([k]) => k), ['MedQA_USLME_test#0', 'MedQA_USLME_test#1']);
+    assert.equal(started.length, 4, 'only the four missing items are sent');
+    assert.deepEqual(await findUnfinishedRuns(dir, benchHash, settings), [], 'finished runs are not offered');
+  });
+
+  it('stops on a full disk, keeping the lines written before', async () => {
+    const { items } = await readBench(SAMPLE);
+    const runFile = join(tmp(), 'full.jsonl');
+    let writes = 0;
+    const appendLine = async (path: string, line: string) => {
+      // Header and two items fit; then the disk is full, as appendFile reports it.
+      if (++writes > 3) throw Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' });
+      const { appendFile } = await import('node:fs/promises');
+      await appendFile(path, line);
+    };
+    await assert.rejects(
+      runBenchmark({ items, settings, concurrency: 1, runFile, benchFile: SAMPLE, benchHash: 'sha256:x', backend: new OllamaBackend({ host: fake().url }), appendLine }),
+      (e: M1Error) => e.code === 'write-failed' && /the disk is full\. Items written before this one are kept\. The run stopped after 2 of 6 items/.test(e.message),
+    );
+    assert.equal((await readRunFile(runFile)).records.length, 2);
   });
 
   it('stops when the server dies, keeps what was written, and says how to resume', async () => {

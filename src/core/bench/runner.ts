@@ -1,9 +1,9 @@
 // Runs benchmark items through the engine with a worker pool and appends each finished item to a
 // run file as it finishes, so a crash, kill or closed window resumes without redoing or
 // duplicating an item. The run file's header pins the benchmark (hash) and the settings.
-import { createHash, randomUUID } from 'node:crypto';
-import { createReadStream, existsSync } from 'node:fs';
-import { appendFile, mkdir, readFile } from 'node:fs/promises';
+import { randomUUID } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { appendFile, mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { Backend } from '../backends/backend';
 import { askM1, type EngineSettings } from '../engine';
@@ -11,60 +11,7 @@ import { M1Error } from '../errors';
 import { scoreResponse } from '../score';
 import { wilson } from '../stats';
 import type { BenchItem } from './format';
-
-export interface RunHeader {
-  type: 'header';
-  version: 1;
-  runId: string;
-  createdAt: string;
-  benchFile: string;
-  benchHash: string;
-  modelDigest?: string;
-  settings: EngineSettings;
-}
-
-export interface RunRecord {
-  source: string;
-  index: number;
-  id?: string;
-  question: string;
-  answer_idx: string | null;
-  answer: string | null;
-  extracted: string;
-  choice: string | null;
-  /** null: the item has no gold answer, so it is run but not scored. */
-  correct: boolean | null;
-  tokens: { think: number; answer: number };
-  finish: { think: string | null; answer: string | null };
-  rounds: Array<{ think: string; waitInjected: string | null }>;
-  ms: number;
-}
-
-export const itemKey = (x: { source: string; index: number }) => `${x.source}\u0000${x.index}`;
-
-export async function hashFile(path: string): Promise<string> {
-  const h = createHash('sha256');
-  for await (const chunk of createReadStream(path)) h.update(chunk as Buffer);
-  return `sha256:${h.digest('hex')}`;
-}
-
-/** Reads a run file: its header and the records written so far (a torn last line is ignored). */
-export async function readRunFile(path: string): Promise<{ header: RunHeader; records: RunRecord[] }> {
-  const lines = (await readFile(path, 'utf8')).split('\n').filter((l) => l.trim());
-  const parsed: unknown[] = [];
-  lines.forEach((l, i) => {
-    try {
-      parsed.push(JSON.parse(l));
-    } catch {
-      if (i !== lines.length - 1) throw new M1Error('bad-input', `${path}:${i + 1}: not a run file line`);
-    }
-  });
-  const header = parsed[0] as RunHeader | undefined;
-  if (header?.type !== 'header') throw new M1Error('bad-input', `${path} is not an m1 run file (no header line).`);
-  const seen = new Map<string, RunRecord>();
-  for (const r of parsed.slice(1) as RunRecord[]) seen.set(itemKey(r), r);
-  return { header, records: [...seen.values()] };
-}
+import { itemKey, readRunFile, sameSettings, type RunHeader, type RunRecord } from './runFile';
 
 export interface RunOptions {
   items: BenchItem[];
@@ -75,8 +22,15 @@ export interface RunOptions {
   benchFile: string;
   benchHash: string;
   modelDigest?: string;
+  /** The subset in words, kept in the header when the run does not cover the whole file. */
+  subset?: string;
   signal?: AbortSignal;
-  onRecord?: (r: RunRecord, done: number, total: number) => void;
+  /** An item is sent to the model. */
+  onStart?: (item: BenchItem) => void;
+  /** An item finished now, or (resumed: true) was already in the run file. */
+  onRecord?: (r: RunRecord, progress: { done: number; total: number; resumed: boolean }) => void;
+  /** Where a line goes; appending to the run file unless a caller needs otherwise. */
+  appendLine?: (path: string, line: string) => Promise<void>;
 }
 
 export interface SourceSummary {
@@ -98,9 +52,17 @@ export interface RunSummary {
   total: number;
 }
 
-const sameSettings = (a: EngineSettings, b: EngineSettings) => JSON.stringify(a) === JSON.stringify(b);
+const appendToFile = (path: string, line: string) => appendFile(path, line);
+
+/** A failed append says which file and, for a full disk, that nothing after it was lost. */
+function writeFailed(e: unknown, runFile: string): M1Error {
+  const code = (e as NodeJS.ErrnoException).code;
+  const why = code === 'ENOSPC' || code === 'EDQUOT' ? 'the disk is full' : e instanceof Error ? e.message : String(e);
+  return new M1Error('write-failed', `Could not append to ${runFile}: ${why}. Items written before this one are kept.`);
+}
 
 export async function runBenchmark(opts: RunOptions): Promise<RunSummary> {
+  const append = opts.appendLine ?? appendToFile;
   let header: RunHeader;
   const done = new Map<string, RunRecord>();
   if (existsSync(opts.runFile)) {
@@ -123,14 +85,24 @@ export async function runBenchmark(opts: RunOptions): Promise<RunSummary> {
       benchHash: opts.benchHash,
       ...(opts.modelDigest ? { modelDigest: opts.modelDigest } : {}),
       settings: opts.settings,
+      planned: opts.items.length,
+      ...(opts.subset ? { subset: opts.subset } : {}),
     };
     await mkdir(dirname(opts.runFile), { recursive: true });
-    await appendFile(opts.runFile, `${JSON.stringify(header)}\n`);
+    await append(opts.runFile, `${JSON.stringify(header)}\n`).catch((e: unknown) => {
+      throw writeFailed(e, opts.runFile);
+    });
   }
 
   const queue = opts.items.filter((it) => !done.has(itemKey(it)));
   const total = opts.items.length;
-  let finished = done.size;
+  let finished = 0;
+  for (const it of opts.items) {
+    const r = done.get(itemKey(it));
+    if (!r) continue;
+    finished++; // counted apart: `?.` would skip the arguments when there is no listener
+    opts.onRecord?.(r, { done: finished, total, resumed: true });
+  }
   const controller = new AbortController();
   const stop = () => controller.abort();
   opts.signal?.addEventListener('abort', stop, { once: true });
@@ -143,6 +115,7 @@ export async function runBenchmark(opts: RunOptions): Promise<RunSummary> {
       const item = queue.shift();
       if (!item) return;
       const started = Date.now();
+      opts.onStart?.(item);
       try {
         const q = { question: item.question, options: item.options };
         const result = await askM1(q, { backend: opts.backend, settings: opts.settings, signal: controller.signal });
@@ -163,11 +136,15 @@ export async function runBenchmark(opts: RunOptions): Promise<RunSummary> {
           rounds: result.rounds.map((r) => ({ think: r.text, waitInjected: r.waitInjected ?? null })),
           ms: Date.now() - started,
         };
-        writes = writes.then(() => appendFile(opts.runFile, `${JSON.stringify(record)}\n`));
+        writes = writes.then(() =>
+          append(opts.runFile, `${JSON.stringify(record)}\n`).catch((e: unknown) => {
+            throw writeFailed(e, opts.runFile);
+          }),
+        );
         await writes;
         done.set(itemKey(item), record);
         finished++;
-        opts.onRecord?.(record, finished, total);
+        opts.onRecord?.(record, { done: finished, total, resumed: false });
       } catch (e) {
         if (!controller.signal.aborted) failure ??= e;
         controller.abort(); // a dead server or a full disk stops the run; what is written stays
