@@ -1,6 +1,7 @@
 // Every setting the extension reads, typed, with its default in one place.
 import * as vscode from 'vscode';
 import { resolveOllamaHost } from './core/backends/ollama';
+import { withFields, type FieldMap } from './core/bench/format';
 import { PAPER_DEFAULTS, type EngineSettings } from './core/engine';
 
 export const SECTION = 'm1';
@@ -30,4 +31,19 @@ export function readConfig(): M1Config {
 
 export async function setModel(name: string): Promise<void> {
   await vscode.workspace.getConfiguration(SECTION).update('model', name, vscode.ConfigurationTarget.Global);
+}
+
+/** The setting uses the files' own names (answer_idx); the core's map uses answerIdx. */
+const FIELD_KEYS: Record<string, keyof FieldMap> = { question: 'question', options: 'options', answer_idx: 'answerIdx', answer: 'answer', id: 'id', source: 'source' };
+
+/** Field names for benchmark files under `scope`: the user's first, then the defaults. */
+export function benchFields(scope?: vscode.Uri): FieldMap {
+  const raw = vscode.workspace.getConfiguration(SECTION, scope).get<Record<string, unknown>>('bench.fields', {});
+  const extra: Partial<Record<keyof FieldMap, string[]>> = {};
+  for (const [name, value] of Object.entries(raw ?? {})) {
+    const key = FIELD_KEYS[name];
+    const names = typeof value === 'string' ? [value] : Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : [];
+    if (key && names.length) extra[key] = names;
+  }
+  return withFields(extra);
 }

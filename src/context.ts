@@ -1,5 +1,6 @@
 // What every command gets: the log and the subscriptions to dispose.
 import type * as vscode from 'vscode';
+import type { Benchmarks } from './bench';
 import type { OllamaManager } from './ollama/manager';
 import type { PanelProvider } from './panel/provider';
 
@@ -11,4 +12,5 @@ export interface Ctx {
   panel: PanelProvider;
   ollama: OllamaManager;
   serverLog: vscode.LogOutputChannel;
+  benchmarks: Benchmarks;
 }

@@ -1,5 +1,6 @@
 // Wires the modules; nothing else. An activation failure becomes a visible error.
 import * as vscode from 'vscode';
+import { registerBenchmarks } from './bench';
 import { registerCommands } from './commands';
 import type { Ctx } from './context';
 import { OllamaManager } from './ollama/manager';
@@ -16,7 +17,7 @@ export function activate(extension: vscode.ExtensionContext): void {
     const ollama = new OllamaManager(log, serverLog);
     extension.subscriptions.push(serverLog, ollama);
     const base = { extension, log, reasoning };
-    const ctx: Ctx = { ...base, panel: registerPanel(base), ollama, serverLog };
+    const ctx: Ctx = { ...base, panel: registerPanel(base), ollama, serverLog, benchmarks: registerBenchmarks(extension, log) };
     extension.subscriptions.push(ollama.onDidChangeState(() => void ctx.panel.refreshServer()));
     registerCommands(ctx);
     const tree = registerServerTree(ctx);

@@ -2,7 +2,7 @@
 // finishes (resumable), and prints accuracy per source with 95% Wilson intervals.
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { OllamaBackend, ollamaInfo, resolveOllamaHost } from '../core/backends/ollama';
+import { OllamaBackend, isModelNamed, ollamaInfo, resolveOllamaHost } from '../core/backends/ollama';
 import { readBench, formatProblem } from '../core/bench/format';
 import { hashFile, readRunFile } from '../core/bench/runFile';
 import { runBenchmark, type RunSummary } from '../core/bench/runner';
@@ -91,7 +91,7 @@ export async function bench(argv: string[], env: NodeJS.ProcessEnv, out: Out, er
   if (!items.length) throw new UsageError(`${file} has no runnable items${values.source ? ` in ${values.source.join(', ')}` : ''}`);
 
   const info = await ollamaInfo(host);
-  const model = info.models.find((m) => m.name === (resumed ?? settings).model || m.name === `${(resumed ?? settings).model}:latest`);
+  const model = info.models.find((m) => isModelNamed(m, (resumed ?? settings).model));
   const started = Date.now();
   let resumedCount = 0;
   const summary = await runBenchmark({

@@ -2,6 +2,7 @@
 import * as vscode from 'vscode';
 import type { Ctx } from '../context';
 import { askQuestion, askSelection } from './ask';
+import { runBenchmarkCommand } from './bench';
 import { showError } from './errors';
 import { getModel, serverActions } from './model';
 import { checkServer, selectModel } from './server';
@@ -20,6 +21,7 @@ export const COMMANDS: Record<string, Handler> = {
   'm1.restartServer': (ctx) => ctx.ollama.restart(),
   'm1.getModel': getModel,
   'm1.serverActions': serverActions,
+  'm1.runBenchmark': runBenchmarkCommand,
 };
 
 export function registerCommands(ctx: Ctx): void {

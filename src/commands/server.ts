@@ -1,7 +1,7 @@
 // "m1: Check Ollama Server" and "m1: Select Model".
 import * as vscode from 'vscode';
 import { readConfig, setModel } from '../config';
-import { describeModel, ollamaInfo } from '../core/backends/ollama';
+import { describeModel, isModelNamed, ollamaInfo } from '../core/backends/ollama';
 import { versionWarning } from '../core/ollama/discover';
 import type { Ctx } from '../context';
 
@@ -10,7 +10,7 @@ export async function checkServer(ctx: Ctx): Promise<void> {
   const { host, engine } = readConfig();
   const info = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: `m1: checking ${host}` }, () => ollamaInfo(host));
   ctx.log.info(`Ollama ${info.version} at ${host}: ${info.models.map((m) => m.name).join(', ') || 'no models'}`);
-  const installed = info.models.some((m) => m.name === engine.model || m.name === `${engine.model}:latest`);
+  const installed = info.models.some((m) => isModelNamed(m, engine.model));
   const modelNote = installed ? `model ${engine.model} is installed` : `model ${engine.model} is not installed`;
   const message = `Ollama ${info.version} is running at ${host} with ${info.models.length} model${info.models.length === 1 ? '' : 's'}; ${modelNote}.`;
   const old = versionWarning(info.version);

@@ -3,6 +3,7 @@
 import * as vscode from 'vscode';
 import { readConfig, setModel } from '../config';
 import { M1Error } from '../core/errors';
+import { isModelNamed } from '../core/backends/ollama';
 import { findOllama, ollamaVersion } from '../core/ollama/discover';
 import { OllamaServe, isOllamaRunning, type ServerState } from '../core/ollama/process';
 import { importGguf } from '../core/ollama/importGguf';
@@ -76,7 +77,7 @@ export class OllamaManager implements vscode.Disposable {
     let detail = '';
     try {
       const ps = (await (await fetch(`${host}/api/ps`, { signal: AbortSignal.timeout(3000) })).json()) as { models?: Loaded[] };
-      const loaded = ps.models?.find((m) => m.name === engine.model || m.name === `${engine.model}:latest`);
+      const loaded = ps.models?.find((m) => isModelNamed(m, engine.model));
       if (loaded) detail = `${formatBytes(loaded.size_vram)} VRAM${loaded.size_vram < loaded.size ? ' (partly on CPU)' : ''}`;
     } catch {
       // An older server without /api/ps: the state alone is still right.

@@ -2,7 +2,7 @@
 // use marked). Refreshes on demand and when the m1 settings change.
 import * as vscode from 'vscode';
 import { readConfig } from '../config';
-import { describeModel, ollamaInfo, type OllamaModelInfo } from '../core/backends/ollama';
+import { describeModel, isModelNamed, ollamaInfo, type OllamaModelInfo } from '../core/backends/ollama';
 import type { Ctx } from '../context';
 
 type Node = { kind: 'server'; label: string; detail: string; ok: boolean } | { kind: 'model'; model: OllamaModelInfo; current: boolean };
@@ -22,7 +22,7 @@ export class ServerTree implements vscode.TreeDataProvider<Node> {
     const { host, engine } = readConfig();
     try {
       const info = await ollamaInfo(host);
-      const current = (m: OllamaModelInfo) => m.name === engine.model || m.name === `${engine.model}:latest`;
+      const current = (m: OllamaModelInfo) => isModelNamed(m, engine.model);
       return [
         { kind: 'server', label: host, detail: `Ollama ${info.version}`, ok: true },
         ...info.models.map((model): Node => ({ kind: 'model', model, current: current(model) })),

@@ -4,7 +4,7 @@ import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { OllamaBackend } from '../../src/core/backends/ollama';
-import { parseCsvBench, parseJsonBench, parseJsonlBench, readBench, withFields } from '../../src/core/bench/format';
+import { parseCsvBench, parseJsonBench, parseJsonlBench, readBench, withFields, type BenchItem } from '../../src/core/bench/format';
 import { findUnfinishedRuns, hashFile, readRunFile, sameSettings } from '../../src/core/bench/runFile';
 import { runBenchmark } from '../../src/core/bench/runner';
 import { describeSubset, selectItems } from '../../src/core/bench/subset';
@@ -104,7 +104,7 @@ describe('benchmark formats', () => {
 });
 
 describe('benchmark subsets', () => {
-  const items = Array.from({ length: 20 }, (_, i) => ({ source: i < 12 ? 'A' : 'B', index: i < 12 ? i : i - 12, question: `q${i}`, options: { A: 'x', B: 'y' }, line: i + 1 }));
+  const items: BenchItem[] = Array.from({ length: 20 }, (_, i) => ({ source: i < 12 ? 'A' : 'B', index: i < 12 ? i : i - 12, question: `q${i}`, options: { A: 'x', B: 'y' }, line: i + 1 }));
 
   it('filters by source, takes the first N, and draws N at random reproducibly in file order', () => {
     assert.deepEqual(selectItems(items, { sources: ['B'] }).map((i) => i.question), ['q12', 'q13', 'q14', 'q15', 'q16', 'q17', 'q18', 'q19']);
@@ -144,7 +144,7 @@ describe('benchmark runner', () => {
     const { header, records } = await readRunFile(runFile);
     assert.equal(header.benchHash, base.benchHash);
     assert.equal(records.length, 6);
-    assert.deepEqual(Object.keys(records[0]!).sort(), ['answer', 'answer_idx', 'choice', 'correct', 'extracted', 'finish', 'id', 'index', 'ms', 'question', 'rounds', 'source', 'tokens']);
+    assert.deepEqual(Object.keys(records[0]!).sort(), ['answer', 'answer_idx', 'choice', 'correct', 'extracted', 'finish', 'id', 'index', 'ms', 'question', 'response', 'rounds', 'source', 'tokens']);
     const calls = fake().generateLog.length;
     const again = await runBenchmark({ ...base, backend: new OllamaBackend({ host: fake().url }) });
     assert.equal(again.done, 6);

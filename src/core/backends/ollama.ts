@@ -207,6 +207,9 @@ export interface OllamaModelInfo {
 }
 
 /** "7.6B · Q4_K_M · 4.4 GB": how pickers and views describe an installed model. */
+/** Ollama names `m1` and `m1:latest` the same model. */
+export const isModelNamed = (m: { name: string }, name: string) => m.name === name || m.name === `${name}:latest`;
+
 export function describeModel(m: OllamaModelInfo): string {
   return [m.parameterSize, m.quantization, formatBytes(m.size)].filter(Boolean).join(' · ');
 }

@@ -30,6 +30,9 @@ export interface RunRecord {
   question: string;
   answer_idx: string | null;
   answer: string | null;
+  /** The model's answer after the thought. */
+  response: string;
+  /** What the paper's scorer extracted from the response. */
   extracted: string;
   choice: string | null;
   /** null: the item has no gold answer, so it is run but not scored. */

@@ -128,6 +128,7 @@ export async function runBenchmark(opts: RunOptions): Promise<RunSummary> {
           question: item.question,
           answer_idx: item.answerIdx ?? null,
           answer: item.answer ?? null,
+          response: result.answer,
           extracted: s?.extracted ?? result.answer,
           choice: s?.choice ?? null,
           correct: s ? s.correct : null,

@@ -1,0 +1,175 @@
+// The settings of a benchmark run, asked with quick picks (one step each, Enter keeps the last
+// choice) and remembered per workspace.
+import * as vscode from 'vscode';
+import { readConfig } from '../config';
+import { describeModel, isModelNamed, ollamaInfo } from '../core/backends/ollama';
+import type { Subset } from '../core/bench/subset';
+import type { EngineSettings } from '../core/engine';
+
+export interface BenchChoice {
+  settings: EngineSettings;
+  concurrency: number;
+  subset: Subset;
+}
+
+const KEY = 'm1.bench.lastChoice';
+const BUDGETS = [512, 1024, 2048, 4096, 8192, 16384];
+const WAIT_ROUNDS = [0, 1, 2, 4];
+const CONCURRENCY = [1, 2, 4, 8];
+
+/** Parallel slots the local server was started with, when this process can see it. */
+export function serverParallelSlots(env: NodeJS.ProcessEnv = process.env): number | undefined {
+  const n = Number(env.OLLAMA_NUM_PARALLEL);
+  return Number.isInteger(n) && n > 0 ? n : undefined;
+}
+
+/** The last choice, or the settings and the server's parallel slots. */
+export function lastChoice(state: vscode.Memento): BenchChoice {
+  const { engine } = readConfig();
+  const saved = state.get<Partial<BenchChoice>>(KEY);
+  return {
+    // Sampling settings always come from the settings; the run-specific ones from the last run.
+    settings: { ...engine, ...(saved?.settings ? { model: saved.settings.model, budget: saved.settings.budget, waitRounds: saved.settings.waitRounds } : {}) },
+    concurrency: saved?.concurrency ?? serverParallelSlots() ?? 1,
+    subset: saved?.subset ?? {},
+  };
+}
+
+interface Pick<T> extends vscode.QuickPickItem {
+  value: T;
+}
+
+/** One step: a quick pick whose active row is the last choice, so Enter keeps it. */
+async function step<T>(title: string, n: string, items: Array<Pick<T>>, active: T | undefined, canPickMany = false): Promise<Array<Pick<T>> | undefined> {
+  const qp = vscode.window.createQuickPick<Pick<T>>();
+  qp.title = `m1: Run Benchmark (${n}) · ${title}`;
+  qp.items = items;
+  qp.canSelectMany = canPickMany;
+  qp.ignoreFocusOut = true;
+  const current = items.find((i) => i.value === active);
+  if (current && !canPickMany) qp.activeItems = [current];
+  try {
+    return await new Promise((resolve) => {
+      qp.onDidAccept(() => resolve(canPickMany ? [...qp.selectedItems] : [...qp.activeItems]));
+      qp.onDidHide(() => resolve(undefined));
+      qp.show();
+    });
+  } finally {
+    qp.dispose();
+  }
+}
+
+async function askInt(prompt: string, value: number | undefined, min = 1): Promise<number | undefined> {
+  const text = await vscode.window.showInputBox({
+    prompt,
+    value: value === undefined ? '' : String(value),
+    ignoreFocusOut: true,
+    validateInput: (v) => (Number.isInteger(Number(v)) && Number(v) >= min ? undefined : `A whole number ≥ ${min}`),
+  });
+  return text === undefined ? undefined : Number(text);
+}
+
+const k = (n: number) => (n >= 1024 && n % 1024 === 0 ? `${n / 1024}K` : String(n));
+
+/**
+ * Asks every setting of a run, and which items when `bench` is given (the Testing view chooses
+ * items itself); undefined when the user backs out.
+ */
+export async function pickBenchChoice(state: vscode.Memento, bench?: { sources: string[]; itemCount: number }): Promise<BenchChoice | undefined> {
+  const last = lastChoice(state);
+  const steps = bench ? 5 : 4;
+  const n = (i: number) => `${i}/${steps}`;
+  const { host } = readConfig();
+  const { models } = await ollamaInfo(host);
+  const modelPick = await step(
+    'model',
+    n(1),
+    models.map((m) => ({ label: m.name, description: describeModel(m), value: m.name })),
+    models.find((m) => isModelNamed(m, last.settings.model))?.name,
+  );
+  if (!modelPick?.[0]) return undefined;
+
+  const budgets = [...new Set([...BUDGETS, last.settings.budget])].sort((a, b) => a - b);
+  const budgetPick = await step(
+    'thinking budget',
+    n(2),
+    [
+      ...budgets.map((b) => ({ label: `${k(b)} tokens`, description: b === 4096 ? "the paper's optimum" : '', value: b })),
+      { label: 'Other…', value: 0 },
+    ],
+    last.settings.budget,
+  );
+  if (!budgetPick?.[0]) return undefined;
+  const budget = budgetPick[0].value || (await askInt('Thinking budget in tokens', last.settings.budget, 1));
+  if (!budget) return undefined;
+
+  const waitPick = await step(
+    '"Wait" rounds',
+    n(3),
+    WAIT_ROUNDS.map((w) => ({ label: `${w} Wait round${w === 1 ? '' : 's'}`, description: w === 0 ? 'no budget forcing beyond the cut' : '', value: w })),
+    last.settings.waitRounds,
+  );
+  if (!waitPick?.[0]) return undefined;
+
+  const slots = serverParallelSlots();
+  const concurrencyPick = await step(
+    'requests at once',
+    n(4),
+    [...new Set([...CONCURRENCY, last.concurrency])]
+      .sort((a, b) => a - b)
+      .map((c) => ({
+        label: `${c} at once`,
+        // More requests than the server has slots only wait in Ollama's queue.
+        description: slots === undefined ? (c > 1 ? "match the server's OLLAMA_NUM_PARALLEL; more only queues" : '') : c > slots ? `more than the server's ${slots} parallel slots: the rest queue` : c === slots ? "the server's OLLAMA_NUM_PARALLEL" : '',
+        value: c,
+      })),
+    last.concurrency,
+  );
+  if (!concurrencyPick?.[0]) return undefined;
+
+  const subset = bench ? await pickSubset(bench, last.subset) : last.subset;
+  if (!subset) return undefined;
+
+  const choice: BenchChoice = {
+    settings: { ...last.settings, model: modelPick[0].value, budget, waitRounds: waitPick[0].value },
+    concurrency: concurrencyPick[0].value,
+    subset,
+  };
+  await state.update(KEY, choice);
+  return choice;
+}
+
+type SubsetKind = 'all' | 'sources' | 'first' | 'random';
+
+async function pickSubset(bench: { sources: string[]; itemCount: number }, last: Subset): Promise<Subset | undefined> {
+  const lastKind: SubsetKind = last.random !== undefined ? 'random' : last.first !== undefined ? 'first' : last.sources?.length ? 'sources' : 'all';
+  const kindPick = await step<SubsetKind>(
+    'items',
+    '5/5',
+    [
+      { label: `All ${bench.itemCount} items`, value: 'all' },
+      ...(bench.sources.length > 1 ? [{ label: 'Some sources…', description: bench.sources.join(', '), value: 'sources' as const }] : []),
+      { label: 'The first N items…', value: 'first' },
+      { label: 'N items at random…', description: 'reproducible with a seed', value: 'random' },
+    ],
+    lastKind,
+  );
+  const kind = kindPick?.[0]?.value;
+  if (!kind) return undefined;
+  if (kind === 'all') return {};
+  if (kind === 'sources') {
+    const picked = await step(
+      'sources',
+      '5/5',
+      bench.sources.map((s) => ({ label: s, value: s, picked: last.sources?.includes(s) ?? false })),
+      undefined,
+      true,
+    );
+    return picked?.length ? { sources: picked.map((p) => p.value) } : undefined;
+  }
+  const n = await askInt(`How many of the ${bench.itemCount} items`, kind === 'first' ? last.first : last.random);
+  if (!n) return undefined;
+  if (kind === 'first') return { first: n };
+  const seed = await askInt('Seed for the random draw (the same seed draws the same items)', last.seed ?? 0, 0);
+  return seed === undefined ? undefined : { random: n, seed };
+}

@@ -1,0 +1,160 @@
+// Runs benchmark items from the editor: a Testing view run (each question passes or fails as it
+// finishes) plus a progress notification with done/total, accuracy so far, ETA and Cancel.
+// Every finished item is already in the run file, so a cancel or a dead server loses nothing;
+// the notification offers to resume.
+import { basename, dirname, join } from 'node:path';
+import * as vscode from 'vscode';
+import { readConfig } from '../config';
+import { OllamaBackend, isModelNamed, ollamaInfo } from '../core/backends/ollama';
+import type { BenchItem } from '../core/bench/format';
+import { hashFile, itemKey } from '../core/bench/runFile';
+import { runBenchmark, type RunSummary } from '../core/bench/runner';
+import { M1Error } from '../core/errors';
+import type { BenchChoice } from './pickSettings';
+import { failureMessage, recordOutput } from './testResults';
+import type { BenchTestTree } from './testTree';
+
+export interface BenchPlan {
+  file: vscode.TestItem;
+  items: BenchItem[];
+  choice: BenchChoice;
+  /** The subset in words ("all items", "MedQA · first 50", "3 items chosen in the Testing view"). */
+  subset: string;
+  /** Resume this run file; a new one otherwise. */
+  runFile?: string;
+}
+
+const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
+
+function duration(ms: number): string {
+  const s = Math.round(ms / 1000);
+  return s < 60 ? `${s} s` : s < 3600 ? `${Math.floor(s / 60)} min ${s % 60} s` : `${Math.floor(s / 3600)} h ${Math.floor((s % 3600) / 60)} min`;
+}
+
+/** Where a benchmark's run files go: `.m1/runs` in its workspace folder, else beside it. */
+export function runsDirFor(uri: vscode.Uri): string {
+  const folder = vscode.workspace.getWorkspaceFolder(uri);
+  return join(folder ? folder.uri.fsPath : dirname(uri.fsPath), '.m1', 'runs');
+}
+
+function newRunFile(uri: vscode.Uri): string {
+  const stamp = new Date().toISOString().replace(/[:.]/g, '-');
+  return join(runsDirFor(uri), `${basename(uri.fsPath).replace(/\.[^.]+$/, '')}-${stamp}.jsonl`);
+}
+
+export class EditorBenchRunner {
+  constructor(
+    private readonly tree: BenchTestTree,
+    private readonly log: vscode.LogOutputChannel,
+  ) {}
+
+  /** Runs the plans one after another as one Testing view run. */
+  async run(plans: BenchPlan[], token?: vscode.CancellationToken): Promise<void> {
+    const tests = plans.flatMap((p) => p.items.map((it) => this.tree.testFor(p.file.uri!, it)).filter((t): t is vscode.TestItem => !!t));
+    const title = plans.map((p) => p.file.label).join(', ');
+    const testRun = this.tree.controller.createTestRun(new vscode.TestRunRequest(tests), `m1 · ${title}`, true);
+    for (const t of tests) testRun.enqueued(t);
+    const abort = new AbortController();
+    token?.onCancellationRequested(() => abort.abort());
+    const finished = new Set<vscode.TestItem>();
+    const summaries: RunSummary[] = [];
+    let current: BenchPlan | undefined;
+    try {
+      await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `m1: ${title}`, cancellable: true }, async (progress, ptoken) => {
+        ptoken.onCancellationRequested(() => abort.abort());
+        for (const plan of plans) {
+          current = plan;
+          plan.runFile ??= newRunFile(plan.file.uri!);
+          summaries.push(await this.runPlan(plan, testRun, finished, progress, abort.signal));
+        }
+      });
+      for (const s of summaries) void this.announce(s);
+    } catch (e) {
+      const message = e instanceof Error ? e.message : String(e);
+      const cancelled = abort.signal.aborted;
+      for (const t of tests) {
+        if (finished.has(t)) continue;
+        if (cancelled) testRun.skipped(t);
+        else testRun.errored(t, new vscode.TestMessage(message));
+      }
+      this.log.warn(`benchmark run: ${message}`);
+      void this.offerResume(current, e, cancelled);
+    } finally {
+      testRun.end();
+    }
+  }
+
+  private async runPlan(plan: BenchPlan, testRun: vscode.TestRun, finished: Set<vscode.TestItem>, progress: vscode.Progress<{ message?: string; increment?: number }>, signal: AbortSignal): Promise<RunSummary> {
+    const uri = plan.file.uri!;
+    const { host } = readConfig();
+    const { settings, concurrency } = plan.choice;
+    const byKey = new Map(plan.items.map((it) => [itemKey(it), it]));
+    const started = Date.now();
+    let right = 0;
+    let scored = 0;
+    let fresh = 0;
+    const model = (await ollamaInfo(host, signal)).models.find((m) => isModelNamed(m, settings.model));
+    this.log.info(`benchmark ${uri.fsPath}: ${plan.items.length} items (${plan.subset}), model ${settings.model}, budget ${settings.budget}, ${settings.waitRounds} Wait, ${concurrency} at once → ${plan.runFile}`);
+    progress.report({ message: `0/${plan.items.length} · starting` });
+    return runBenchmark({
+      items: plan.items,
+      backend: new OllamaBackend({ host }),
+      settings,
+      concurrency,
+      runFile: plan.runFile!,
+      benchFile: uri.fsPath,
+      benchHash: await hashFile(uri.fsPath),
+      ...(model?.digest ? { modelDigest: model.digest } : {}),
+      ...(plan.subset !== 'all items' ? { subset: plan.subset } : {}),
+      signal,
+      onStart: (it) => {
+        const t = this.tree.testFor(uri, it);
+        if (t) testRun.started(t);
+      },
+      onRecord: (r, { done, total, resumed }) => {
+        const item = byKey.get(itemKey(r));
+        const test = item && this.tree.testFor(uri, item);
+        if (item && test) {
+          // No location: the output would be drawn inline over every item of the file.
+          testRun.appendOutput(recordOutput(item, r), undefined, test);
+          if (r.correct === null) testRun.skipped(test);
+          else if (r.correct) testRun.passed(test, r.ms);
+          else testRun.failed(test, failureMessage(item, r), r.ms);
+          finished.add(test);
+        }
+        if (r.correct !== null) {
+          scored++;
+          if (r.correct) right++;
+        }
+        if (!resumed) fresh++;
+        const eta = fresh ? ` · ETA ${duration(((Date.now() - started) / fresh) * (total - done))}` : '';
+        progress.report({ message: `${done}/${total} · ${scored ? pct(right / scored) : '–'} right so far${eta}`, increment: 100 / total });
+      },
+    });
+  }
+
+  private async announce(s: RunSummary): Promise<void> {
+    const o = s.overall;
+    const sources = Object.keys(s.sources).length;
+    const text =
+      `m1 · ${basename(s.runFile)}: ${o.correct} of ${o.total} right (${pct(o.accuracy)}, 95% CI ${pct(o.ci95[0])}–${pct(o.ci95[1])})` +
+      (sources > 1 ? `; average over ${sources} sources ${pct(s.averageOverSources)}` : '') +
+      (o.unscored ? `; ${o.unscored} unscored (no gold answer)` : '') +
+      '.';
+    this.log.info(text);
+    const pick = await vscode.window.showInformationMessage(text, 'Open Run File', 'Show Tests');
+    if (pick === 'Open Run File') await vscode.window.showTextDocument(vscode.Uri.file(s.runFile));
+    if (pick === 'Show Tests') await vscode.commands.executeCommand('workbench.view.testing.focus');
+  }
+
+  /** After a cancel or a failure: say what is kept and offer to continue the same run file. */
+  private async offerResume(plan: BenchPlan | undefined, e: unknown, cancelled: boolean): Promise<void> {
+    const message = e instanceof Error ? e.message : String(e);
+    const down = e instanceof M1Error && e.code === 'unreachable';
+    const actions = [...(down ? ['Start Server'] : []), ...(plan ? ['Resume'] : []), 'Show Log'];
+    const pick = cancelled ? await vscode.window.showInformationMessage(`${message} What finished is kept in the run file.`, ...actions) : await vscode.window.showErrorMessage(message, ...actions);
+    if (pick === 'Start Server') await vscode.commands.executeCommand('m1.startServer');
+    if (pick === 'Resume' && plan) await this.run([plan]);
+    if (pick === 'Show Log') this.log.show();
+  }
+}

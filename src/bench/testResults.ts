@@ -1,0 +1,47 @@
+// A finished benchmark item as the Testing view shows it: pass/fail/skip with its duration, the
+// thought and answer in the test's output, and on failure a message with gold vs m1's choice.
+import * as vscode from 'vscode';
+import type { BenchItem } from '../core/bench/format';
+import type { RunRecord } from '../core/bench/runFile';
+
+const FINISH: Record<string, string> = { stop: 'stopped by itself', length: 'cut at the budget' };
+
+function option(item: BenchItem, letter: string | null): string {
+  return letter ? `${letter}. ${item.options[letter] ?? '(not an option)'}` : '(no option matched)';
+}
+
+/** One line of figures: tokens, how the thought ended, rounds, time. */
+export function recordFigures(r: RunRecord): string {
+  const finish = r.finish.think ? `, ${FINISH[r.finish.think] ?? r.finish.think}` : '';
+  return `${r.tokens.think} thinking tokens${finish} · ${r.tokens.answer} answer tokens · ${r.rounds.length} round${r.rounds.length === 1 ? '' : 's'} · ${(r.ms / 1000).toFixed(1)} s`;
+}
+
+/** The thought round by round, then the answer; for the test's output (a terminal: CRLF). */
+export function recordOutput(item: BenchItem, r: RunRecord): string {
+  const parts = [`── ${item.id ?? `${item.source} #${item.index + 1}`} ──`];
+  r.rounds.forEach((round, i) => {
+    // A round's Wait string was appended after it, so it leads the next round.
+    if (i > 0) parts.push(`── Wait (round ${i + 1}) ──`, `${r.rounds[i - 1]!.waitInjected ?? ''}${round.think}`);
+    else parts.push(round.think);
+  });
+  if (r.finish.think === 'length') parts.push('── budget reached: thought cut ──');
+  parts.push('── answer ──', r.response);
+  const verdict = r.correct === null ? 'not scored (no gold answer)' : r.correct ? 'right' : 'wrong';
+  parts.push(`── m1: ${option(item, r.choice)} · gold: ${option(item, r.answer_idx)} · ${verdict} ──`, recordFigures(r), '');
+  return parts.join('\n').replace(/\r?\n/g, '\r\n');
+}
+
+/** Why a test failed: gold against m1's choice, the figures, the answer and the thought. */
+export function failureMessage(item: BenchItem, r: RunRecord): vscode.TestMessage {
+  const md = new vscode.MarkdownString();
+  md.appendMarkdown(r.choice ? `m1 chose **${option(item, r.choice)}**; the answer is **${option(item, r.answer_idx)}**.\n\n` : `m1's answer could not be matched to an option (extraction failure); the answer is **${option(item, r.answer_idx)}**.\n\n`);
+  md.appendMarkdown(`${recordFigures(r)}\n\n**Answer**\n`);
+  md.appendCodeblock(r.response, 'text');
+  md.appendMarkdown('\n**Thought**\n');
+  // The thought as the model saw it: each round followed by the Wait string that continued it.
+  md.appendCodeblock(r.rounds.map((x) => `${x.think}${x.waitInjected ?? ''}`).join(''), 'text');
+  const message = new vscode.TestMessage(md);
+  message.expectedOutput = option(item, r.answer_idx);
+  message.actualOutput = option(item, r.choice);
+  return message;
+}

@@ -1,0 +1,168 @@
+// Benchmark files in the Testing view: each file a test item, each source a group, each question
+// a test located at its line. Files are found by a glob and recognized by their content; a file's
+// questions are read when it is expanded or run.
+import { open } from 'node:fs/promises';
+import * as vscode from 'vscode';
+import { benchFields } from '../config';
+import { formatProblem, readBench, type BenchItem } from '../core/bench/format';
+import { itemKey } from '../core/bench/runFile';
+
+const EXCLUDE = '**/{node_modules,.git,.m1,dist,out}/**';
+const SNIFF_BYTES = 64 * 1024;
+
+/** Does the start of the file look like a benchmark (a question field as a JSON key or CSV column)? */
+export async function looksLikeBenchmark(path: string, questionFields: string[]): Promise<boolean> {
+  if (/\.m1trace\.json$/i.test(path)) return false;
+  const fh = await open(path, 'r').catch(() => undefined);
+  if (!fh) return false;
+  try {
+    const buf = Buffer.alloc(SNIFF_BYTES);
+    const { bytesRead } = await fh.read(buf, 0, SNIFF_BYTES, 0);
+    const head = buf.subarray(0, bytesRead).toString('utf8');
+    if (/\.csv$/i.test(path)) {
+      const columns = (head.split(/\r?\n/, 1)[0] ?? '').replace(/^\uFEFF/, '').split(',').map((c) => c.trim().replace(/^"|"$/g, ''));
+      return questionFields.some((f) => columns.includes(f));
+    }
+    return questionFields.some((f) => head.includes(`${JSON.stringify(f)}:`) || head.includes(`${JSON.stringify(f)} :`));
+  } finally {
+    await fh.close();
+  }
+}
+
+const shorten = (s: string, n: number) => (s.length > n ? `${s.slice(0, n - 1)}…` : s);
+
+export class BenchTestTree implements vscode.Disposable {
+  readonly controller: vscode.TestController;
+  /** The benchmark item behind each question test. */
+  private readonly benchItems = new WeakMap<vscode.TestItem, BenchItem>();
+  private readonly disposables: vscode.Disposable[] = [];
+
+  constructor(private readonly log: vscode.LogOutputChannel) {
+    this.controller = vscode.tests.createTestController('m1.bench', 'm1 benchmarks');
+    this.controller.resolveHandler = async (item) => {
+      if (item) await this.load(item);
+      else await this.discover();
+    };
+    this.controller.refreshHandler = () => this.discover();
+    const watcher = vscode.workspace.createFileSystemWatcher(this.include());
+    watcher.onDidCreate((uri) => void this.consider(uri));
+    watcher.onDidChange((uri) => void this.consider(uri, true));
+    watcher.onDidDelete((uri) => this.controller.items.delete(uri.toString()));
+    this.disposables.push(this.controller, watcher);
+  }
+
+  private include(): string {
+    return vscode.workspace.getConfiguration('m1').get<string>('bench.include') || '**/*.{json,jsonl,csv}';
+  }
+
+  async discover(): Promise<void> {
+    const files = await vscode.workspace.findFiles(this.include(), EXCLUDE, 2000);
+    await Promise.all(files.map((uri) => this.consider(uri)));
+  }
+
+  /** Adds a file that looks like a benchmark (or drops one that no longer does). */
+  private async consider(uri: vscode.Uri, changed = false): Promise<void> {
+    if (uri.scheme !== 'file' || /[\\/]\.m1[\\/]/.test(uri.fsPath)) return;
+    if (!(await looksLikeBenchmark(uri.fsPath, benchFields(uri).question))) {
+      this.controller.items.delete(uri.toString());
+      return;
+    }
+    const existing = this.controller.items.get(uri.toString());
+    if (existing) {
+      if (changed && existing.children.size) await this.load(existing);
+      return;
+    }
+    this.fileItem(uri);
+  }
+
+  fileItem(uri: vscode.Uri): vscode.TestItem {
+    const existing = this.controller.items.get(uri.toString());
+    if (existing) return existing;
+    const item = this.controller.createTestItem(uri.toString(), vscode.workspace.asRelativePath(uri), uri);
+    item.canResolveChildren = true;
+    this.controller.items.add(item);
+    return item;
+  }
+
+  /** Reads a file's questions into source groups; problems show on the file item. */
+  async load(file: vscode.TestItem): Promise<BenchItem[]> {
+    if (!file.uri) return [];
+    file.busy = true;
+    try {
+      const { items, problems } = await readBench(file.uri.fsPath, benchFields(file.uri));
+      file.error = problems.length
+        ? new vscode.MarkdownString(`${problems.length} item${problems.length === 1 ? '' : 's'} cannot run:\n\n${problems.slice(0, 20).map((p) => `- ${formatProblem({ ...p, file: vscode.workspace.asRelativePath(p.file) })}`).join('\n')}`)
+        : undefined;
+      const groups = new Map<string, vscode.TestItem>();
+      for (const it of items) {
+        let group = groups.get(it.source);
+        if (!group) {
+          // No range: a group's aggregate state would sit in the gutter of its first question.
+          group = this.controller.createTestItem(`${file.id}|${it.source}`, it.source, file.uri);
+          group.sortText = String(groups.size).padStart(4, '0'); // file order, not alphabetical
+          groups.set(it.source, group);
+        }
+        const label = `${it.id ?? `#${it.index + 1}`} · ${shorten(it.question.replace(/\s+/g, ' '), 70)}`;
+        const test = this.controller.createTestItem(this.questionId(file.uri, it), label, file.uri);
+        test.range = new vscode.Range(it.line - 1, 0, it.line - 1, 0);
+        test.sortText = String(it.index).padStart(8, '0');
+        this.benchItems.set(test, it);
+        group.children.add(test);
+      }
+      file.children.replace([...groups.values()]);
+      return items;
+    } catch (e) {
+      this.log.error(`reading ${file.uri.fsPath}: ${e instanceof Error ? e.message : String(e)}`);
+      file.error = e instanceof Error ? e.message : String(e);
+      file.children.replace([]);
+      return [];
+    } finally {
+      file.busy = false;
+    }
+  }
+
+  questionId(uri: vscode.Uri, it: { source: string; index: number }): string {
+    return `${uri.toString()}|${it.source}|${it.index}`;
+  }
+
+  /** The question test for an item of a loaded file. */
+  testFor(uri: vscode.Uri, it: { source: string; index: number }): vscode.TestItem | undefined {
+    return this.controller.items.get(uri.toString())?.children.get(`${uri.toString()}|${it.source}`)?.children.get(this.questionId(uri, it));
+  }
+
+  /**
+   * The questions a Testing view request covers, by file (files are loaded when needed),
+   * minus what it excludes.
+   */
+  async questionsOf(request: vscode.TestRunRequest): Promise<Map<vscode.TestItem, BenchItem[]>> {
+    const roots: vscode.TestItem[] = [];
+    if (request.include) roots.push(...request.include);
+    else this.controller.items.forEach((i) => roots.push(i));
+    const excluded = new Set((request.exclude ?? []).map((i) => i.id));
+    const byFile = new Map<vscode.TestItem, Map<string, BenchItem>>();
+    const visit = async (item: vscode.TestItem, file: vscode.TestItem): Promise<void> => {
+      if (excluded.has(item.id)) return;
+      if (item === file && item.canResolveChildren && item.children.size === 0) await this.load(item);
+      const bench = this.benchItems.get(item);
+      if (bench) {
+        const list = byFile.get(file) ?? new Map<string, BenchItem>();
+        list.set(itemKey(bench), bench);
+        byFile.set(file, list);
+      }
+      const children: vscode.TestItem[] = [];
+      item.children.forEach((c) => children.push(c));
+      for (const c of children) await visit(c, file);
+    };
+    for (const root of roots) {
+      let file = root;
+      while (file.parent) file = file.parent;
+      await visit(root, file);
+    }
+    // File order, whatever order the request listed them in.
+    return new Map([...byFile].map(([file, m]) => [file, [...m.values()].sort((a, b) => a.line - b.line)]));
+  }
+
+  dispose(): void {
+    for (const d of this.disposables) d.dispose();
+  }
+}

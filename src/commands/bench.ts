@@ -1,0 +1,63 @@
+// "m1: Run Benchmark": a benchmark file (the argument from a menu, the active editor, or a file
+// picker), its settings by quick picks, then a run in the Testing view; offers to resume an
+// unfinished run of the same file, settings and items.
+import { basename } from 'node:path';
+import * as vscode from 'vscode';
+import { requireTrust } from '../bench';
+import { pickBenchChoice } from '../bench/pickSettings';
+import { runsDirFor } from '../bench/runInEditor';
+import { findUnfinishedRuns, hashFile } from '../core/bench/runFile';
+import { describeSubset, selectItems } from '../core/bench/subset';
+import { M1Error } from '../core/errors';
+import type { Ctx } from '../context';
+
+const BENCH_FILE = /\.(json|jsonl|csv)$/i;
+
+async function benchmarkUri(arg: unknown): Promise<vscode.Uri | undefined> {
+  if (arg instanceof vscode.Uri) return arg;
+  const active = vscode.window.activeTextEditor?.document.uri;
+  if (active?.scheme === 'file' && BENCH_FILE.test(active.fsPath)) return active;
+  const picked = await vscode.window.showOpenDialog({
+    title: 'm1: benchmark file to run',
+    canSelectMany: false,
+    filters: { 'Benchmark files': ['json', 'jsonl', 'csv'] },
+    ...(vscode.workspace.workspaceFolders?.[0] ? { defaultUri: vscode.workspace.workspaceFolders[0].uri } : {}),
+  });
+  return picked?.[0];
+}
+
+export async function runBenchmarkCommand(ctx: Ctx, arg?: unknown): Promise<void> {
+  requireTrust();
+  const uri = await benchmarkUri(arg);
+  if (!uri) return;
+  const { tree, runner } = ctx.benchmarks;
+  // Unsaved edits would run a different benchmark than the one hashed on disk.
+  const open = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
+  if (open?.isDirty) await open.save();
+  const file = tree.fileItem(uri);
+  const items = await tree.load(file);
+  const name = basename(uri.fsPath);
+  if (!items.length) {
+    throw new M1Error('bad-input', `${name} has no runnable items${file.error ? ' (see the problems on the file in the Testing view)' : ''}: m1 reads m1/HuatuoGPT JSON, JSONL or CSV with question, options and answer_idx fields (other names can be mapped in the setting m1.bench.fields).`);
+  }
+  const sources = [...new Set(items.map((i) => i.source))];
+  const choice = await pickBenchChoice(ctx.extension.workspaceState, { sources, itemCount: items.length });
+  if (!choice) return;
+  const selected = selectItems(items, choice.subset);
+  if (!selected.length) throw new M1Error('bad-input', `No item of ${name} matches ${describeSubset(choice.subset)}.`);
+  const subset = describeSubset(choice.subset);
+  const unfinished = (await findUnfinishedRuns(runsDirFor(uri), await hashFile(uri.fsPath), choice.settings)).filter((r) => (r.header.subset ?? 'all items') === subset);
+  let runFile: string | undefined;
+  if (unfinished.length) {
+    const pick = await vscode.window.showQuickPick(
+      [
+        ...unfinished.map((r) => ({ label: `$(debug-continue) Resume the run of ${new Date(r.header.createdAt).toLocaleString()}`, description: `${r.done} of ${r.header.planned} done`, detail: r.path, path: r.path })),
+        { label: '$(add) Start a new run', description: 'the unfinished run files stay as they are', path: undefined },
+      ],
+      { title: `m1: ${name} has an unfinished run with these settings`, ignoreFocusOut: true },
+    );
+    if (!pick) return;
+    runFile = pick.path;
+  }
+  await runner.run([{ file, items: selected, choice, subset, ...(runFile ? { runFile } : {}) }]);
+}
