@@ -2,7 +2,9 @@
 // finishes (resumable), and prints accuracy per source with 95% Wilson intervals.
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { OllamaBackend, isModelNamed, ollamaInfo, resolveOllamaHost } from '../core/backends/ollama';
+import { createBackend, parseHostSpec } from '../core/backends/hosts';
+import { isModelNamed, ollamaInfo, resolveOllamaHost } from '../core/backends/ollama';
+import { HostPool } from '../core/bench/hostPool';
 import { readBench, formatProblem } from '../core/bench/format';
 import { hashFile, readRunFile } from '../core/bench/runFile';
 import { runBenchmark, type RunSummary } from '../core/bench/runner';
@@ -16,9 +18,13 @@ Options:
   --budget N         thinking budget in tokens (default ${PAPER_DEFAULTS.budget})
   --wait K           "Wait" rounds (default ${PAPER_DEFAULTS.waitRounds})
   --model NAME       Ollama model (default $M1_MODEL or m1-7b-23k)
-  --host URL         Ollama server (default $OLLAMA_HOST or http://127.0.0.1:11434)
-  --concurrency C    requests at once (default $OLLAMA_NUM_PARALLEL or 1; more than the
-                     server's parallel slots only queues)
+  --host HOST        where to run (default $OLLAMA_HOST or http://127.0.0.1:11434); repeat it
+                     to spread items over several hosts. HOST is
+                     [ollama:|openai:]URL[,slots=N][,model=NAME], e.g.
+                     openai:http://gpu1:8000,slots=8,model=UCSC-VLAA/m1-7B-23K (vLLM, SGLang;
+                     API key from $M1_API_KEY)
+  --concurrency C    requests at once per host without slots= (default $OLLAMA_NUM_PARALLEL or
+                     1; more than the server's parallel slots only queues)
   --source NAME      only this source (repeat for several)
   --limit N          the first N items only
   --sample N         N items drawn at random (reproducible with --seed)
@@ -42,6 +48,8 @@ export function formatSummary(s: RunSummary): string {
     ...rows,
     `  ${'overall'.padEnd(28)} ${pct(o.accuracy).padStart(6)}  (${o.correct}/${o.total}, 95% CI ${pct(o.ci95[0])}–${pct(o.ci95[1])})`,
     `  ${'average over sources'.padEnd(28)} ${pct(s.averageOverSources).padStart(6)}`,
+    ...(s.hosts ?? []).map((h) => `  host ${h.host}: ${h.items} items, ${h.tokens} tokens, ${h.tokensPerSecond.toFixed(1)} tokens/s${h.takenOut ? ` (taken out: ${h.takenOut})` : ''}`),
+    ...(s.tokensEstimated ? ['  token counts are estimates: the server reported no usage and has no /tokenize'] : []),
     `run file: ${s.runFile}`,
   ].join('\n');
 }
@@ -54,7 +62,7 @@ export async function bench(argv: string[], env: NodeJS.ProcessEnv, out: Out, er
       budget: { type: 'string' },
       wait: { type: 'string' },
       model: { type: 'string' },
-      host: { type: 'string' },
+      host: { type: 'string', multiple: true },
       concurrency: { type: 'string' },
       limit: { type: 'string' },
       source: { type: 'string', multiple: true },
@@ -68,7 +76,8 @@ export async function bench(argv: string[], env: NodeJS.ProcessEnv, out: Out, er
   const file = positionals[0];
   if (!file) throw new UsageError('a benchmark file is required');
   if (values.out && values.resume) throw new UsageError('give --out or --resume, not both');
-  const host = resolveOllamaHost(values.host, env);
+  const parallel = intArg('concurrency', values.concurrency, Number(env.OLLAMA_NUM_PARALLEL) || 1, 1);
+  const specs = (values.host?.length ? values.host : [resolveOllamaHost(undefined, env)]).map((h) => parseHostSpec(h, parallel));
   const settings: EngineSettings = {
     ...PAPER_DEFAULTS,
     model: values.model ?? env.M1_MODEL ?? 'm1-7b-23k',
@@ -78,7 +87,6 @@ export async function bench(argv: string[], env: NodeJS.ProcessEnv, out: Out, er
   // A resumed run keeps the settings it started with.
   const runFile = values.resume ?? values.out ?? join('.m1', 'runs', `${new Date().toISOString().replace(/[:.]/g, '-')}.jsonl`);
   const resumed = values.resume ? (await readRunFile(values.resume)).header.settings : undefined;
-  const parallel = intArg('concurrency', values.concurrency, Number(env.OLLAMA_NUM_PARALLEL) || 1, 1);
 
   const parsed = await readBench(file);
   for (const p of parsed.problems) err.write(`m1: ${formatProblem(p)} (skipped)\n`);
@@ -90,15 +98,16 @@ export async function bench(argv: string[], env: NodeJS.ProcessEnv, out: Out, er
   const items = selectItems(parsed.items, subset);
   if (!items.length) throw new UsageError(`${file} has no runnable items${values.source ? ` in ${values.source.join(', ')}` : ''}`);
 
-  const info = await ollamaInfo(host);
-  const model = info.models.find((m) => isModelNamed(m, (resumed ?? settings).model));
+  // A single Ollama host is checked up front (and gives the model's digest for the header).
+  const first = specs[0]!;
+  const model = specs.length === 1 && first.kind === 'ollama' ? (await ollamaInfo(first.url)).models.find((m) => isModelNamed(m, first.model ?? (resumed ?? settings).model)) : undefined;
+  const pool = new HostPool(specs.map((spec) => ({ backend: createBackend(spec, env.M1_API_KEY), slots: spec.slots, ...(spec.model ? { model: spec.model } : {}) })));
   const started = Date.now();
   let resumedCount = 0;
   const summary = await runBenchmark({
     items,
-    backend: new OllamaBackend({ host }),
+    pool,
     settings: resumed ?? settings,
-    concurrency: parallel,
     runFile,
     benchFile: file,
     benchHash: await hashFile(file),

@@ -51,6 +51,8 @@ export interface EngineResult {
   /** Marker + answer: the text the reference code scores. */
   responseText: string;
   tokens: { think: number; answer: number; prompt?: number };
+  /** The server gave no token counts: the counts (and so the budget) are estimates. */
+  tokensEstimated?: boolean;
   finish: { think?: FinishReason; answer?: FinishReason };
   /** Context size requested from the server, where the backend sets one. */
   numCtx?: number;
@@ -119,6 +121,7 @@ export async function* runEngine(question: Question | { rawPrompt: string }, opt
   const noteDone = (done: Extract<GenerateEvent, { type: 'done' }>) => {
     result.timing.evalNs += done.evalDurationNs ?? 0;
     if (done.numCtx !== undefined) result.numCtx = done.numCtx;
+    if (done.estimatedCount) result.tokensEstimated = true;
     if (result.tokens.prompt === undefined && done.promptEvalCount !== undefined) result.tokens.prompt = done.promptEvalCount;
   };
 

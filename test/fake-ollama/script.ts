@@ -90,3 +90,13 @@ export function plan(prompt: string, scripts: readonly Script[]): Plan {
   if (!where) return { script, phase: 'think', tokens: tokenize(at(DEFAULT_SCRIPT.think, 0)), waits: 0, offScript: true };
   return { script, phase: 'think', tokens: restTokens(at(script.think, where.waits), where.rest), waits: where.waits, offScript: false };
 }
+
+/**
+ * Whether appending `token` to `output` completes a stop string; if so, the text before it (a
+ * stop string ends generation and is not part of the output, as in Ollama and vLLM).
+ */
+export function stopHit(output: string, token: string, stop: readonly string[]): { before: string } | undefined {
+  const candidate = output + token;
+  const hit = stop.map((s) => candidate.indexOf(s, Math.max(0, output.length - s.length))).find((i) => i >= 0);
+  return hit === undefined ? undefined : { before: candidate.slice(output.length, hit) };
+}

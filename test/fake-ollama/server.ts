@@ -5,7 +5,7 @@
 import { createHash } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { plan, type Script } from './script';
+import { plan, stopHit, type Script } from './script';
 import { tokenize } from './tokenizer';
 
 export interface FakeModel {
@@ -243,18 +243,15 @@ export async function startFakeOllama(options: FakeOllamaOptions = {}): Promise<
         res.end();
         return;
       }
-      // Stop strings end generation and are not part of the output.
-      const candidate = output + token;
-      const hit = stop.map((s) => candidate.indexOf(s, Math.max(0, output.length - s.length))).find((i) => i >= 0);
-      if (hit !== undefined) {
-        const before = candidate.slice(output.length, hit);
-        if (before) write({ response: before, done: false });
+      const hit = stopHit(output, token, stop);
+      if (hit) {
+        if (hit.before) write({ response: hit.before, done: false });
         evalCount++;
         break;
       }
       if (promptTokens.length + evalCount >= numCtx) entry.contextShift = true;
       if (tokenDelay > 0) await delay(tokenDelay);
-      output = candidate;
+      output += token;
       evalCount++;
       if (stream) write({ response: token, done: false });
     }

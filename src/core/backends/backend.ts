@@ -31,6 +31,8 @@ export type GenerateEvent =
       evalDurationNs?: number;
       /** Context size actually requested, when the backend sets one. */
       numCtx?: number;
+      /** evalCount is an estimate (the server reported no usage and has no tokenizer endpoint). */
+      estimatedCount?: boolean;
     };
 
 export interface Backend {

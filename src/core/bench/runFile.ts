@@ -38,9 +38,13 @@ export interface RunRecord {
   /** null: the item has no gold answer, so it is run but not scored. */
   correct: boolean | null;
   tokens: { think: number; answer: number };
+  /** The server gave no token counts, so these are estimates. */
+  tokensEstimated?: boolean;
   finish: { think: string | null; answer: string | null };
   rounds: Array<{ think: string; waitInjected: string | null }>;
   ms: number;
+  /** The host that ran it, when the run used several. */
+  host?: string;
 }
 
 export const itemKey = (x: { source: string; index: number }) => `${x.source}\u0000${x.index}`;

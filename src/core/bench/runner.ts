@@ -11,13 +11,17 @@ import { M1Error } from '../errors';
 import { scoreResponse } from '../score';
 import { wilson } from '../stats';
 import type { BenchItem } from './format';
+import { HostPool, type HostReport } from './hostPool';
 import { itemKey, readRunFile, sameSettings, type RunHeader, type RunRecord } from './runFile';
 
 export interface RunOptions {
   items: BenchItem[];
-  backend: Backend;
+  /** One server, taking `concurrency` requests at once… */
+  backend?: Backend;
+  concurrency?: number;
+  /** …or several, each with its slots (the concurrency is then their sum). */
+  pool?: HostPool;
   settings: EngineSettings;
-  concurrency: number;
   runFile: string;
   benchFile: string;
   benchHash: string;
@@ -50,6 +54,10 @@ export interface RunSummary {
   averageOverSources: number;
   done: number;
   total: number;
+  /** Per host, when the run used several. */
+  hosts?: HostReport[];
+  /** Some token counts are estimates (a server without usage or /tokenize). */
+  tokensEstimated?: boolean;
 }
 
 const appendToFile = (path: string, line: string) => appendFile(path, line);
@@ -110,57 +118,93 @@ export async function runBenchmark(opts: RunOptions): Promise<RunSummary> {
   // Appends are chained so lines never interleave.
   let writes = Promise.resolve();
 
+  const pool = opts.pool ?? new HostPool([{ backend: requireBackend(opts.backend), slots: Math.max(1, opts.concurrency ?? 1) }]);
+  const several = pool.hosts.length > 1;
+
   const worker = async () => {
     while (!controller.signal.aborted) {
       const item = queue.shift();
       if (!item) return;
+      let host;
+      try {
+        host = await pool.acquire(controller.signal);
+      } catch (e) {
+        if (!controller.signal.aborted) failure ??= e;
+        controller.abort();
+        return;
+      }
       const started = Date.now();
       opts.onStart?.(item);
+      let result;
       try {
         const q = { question: item.question, options: item.options };
-        const result = await askM1(q, { backend: opts.backend, settings: opts.settings, signal: controller.signal });
-        const gold = item.answerIdx && item.answer !== undefined ? { options: item.options, answerIdx: item.answerIdx, answer: item.answer } : undefined;
-        const s = gold ? scoreResponse(result.responseText, gold) : undefined;
-        const record: RunRecord = {
-          source: item.source,
-          index: item.index,
-          ...(item.id ? { id: item.id } : {}),
-          question: item.question,
-          answer_idx: item.answerIdx ?? null,
-          answer: item.answer ?? null,
-          response: result.answer,
-          extracted: s?.extracted ?? result.answer,
-          choice: s?.choice ?? null,
-          correct: s ? s.correct : null,
-          tokens: { think: result.tokens.think, answer: result.tokens.answer },
-          finish: { think: result.finish.think ?? null, answer: result.finish.answer ?? null },
-          rounds: result.rounds.map((r) => ({ think: r.text, waitInjected: r.waitInjected ?? null })),
-          ms: Date.now() - started,
-        };
+        result = await askM1(q, { backend: host.backend, settings: host.model ? { ...opts.settings, model: host.model } : opts.settings, signal: controller.signal });
+        pool.release(host, result.tokens.think + result.tokens.answer);
+      } catch (e) {
+        pool.release(host);
+        if (controller.signal.aborted) return;
+        if (several) {
+          // This host is out for the rest of the run; the item goes back for another one.
+          pool.takeOut(host, e instanceof Error ? e.message : String(e));
+          queue.unshift(item);
+          if (pool.live().length) continue;
+          failure ??= pool.noneLeft();
+        }
+        failure ??= e;
+        controller.abort(); // a dead server stops the run; what is written stays
+        return;
+      }
+      const gold = item.answerIdx && item.answer !== undefined ? { options: item.options, answerIdx: item.answerIdx, answer: item.answer } : undefined;
+      const s = gold ? scoreResponse(result.responseText, gold) : undefined;
+      const record: RunRecord = {
+        source: item.source,
+        index: item.index,
+        ...(item.id ? { id: item.id } : {}),
+        question: item.question,
+        answer_idx: item.answerIdx ?? null,
+        answer: item.answer ?? null,
+        response: result.answer,
+        extracted: s?.extracted ?? result.answer,
+        choice: s?.choice ?? null,
+        correct: s ? s.correct : null,
+        tokens: { think: result.tokens.think, answer: result.tokens.answer },
+        ...(result.tokensEstimated ? { tokensEstimated: true } : {}),
+        finish: { think: result.finish.think ?? null, answer: result.finish.answer ?? null },
+        rounds: result.rounds.map((r) => ({ think: r.text, waitInjected: r.waitInjected ?? null })),
+        ms: Date.now() - started,
+        ...(several ? { host: host.backend.label } : {}),
+      };
+      try {
         writes = writes.then(() =>
           append(opts.runFile, `${JSON.stringify(record)}\n`).catch((e: unknown) => {
             throw writeFailed(e, opts.runFile);
           }),
         );
         await writes;
-        done.set(itemKey(item), record);
-        finished++;
-        opts.onRecord?.(record, { done: finished, total, resumed: false });
       } catch (e) {
-        if (!controller.signal.aborted) failure ??= e;
-        controller.abort(); // a dead server or a full disk stops the run; what is written stays
+        failure ??= e;
+        controller.abort(); // a full disk stops the run; what is written stays
         return;
       }
+      done.set(itemKey(item), record);
+      finished++;
+      opts.onRecord?.(record, { done: finished, total, resumed: false });
     }
   };
-  await Promise.all(Array.from({ length: Math.max(1, opts.concurrency) }, worker));
+  await Promise.all(Array.from({ length: pool.capacity }, worker));
   opts.signal?.removeEventListener('abort', stop);
   if (failure) {
     const message = failure instanceof Error ? failure.message : String(failure);
     throw new M1Error(failure instanceof M1Error ? failure.code : 'http', `${message} The run stopped after ${finished} of ${total} items; resume it with the same run file (${opts.runFile}).`);
   }
   if (opts.signal?.aborted) throw new M1Error('cancelled', `Cancelled after ${finished} of ${total} items; resume with ${opts.runFile}.`);
-  return summarize(header.runId, opts.runFile, opts.items.map((it) => done.get(itemKey(it))).filter((r): r is RunRecord => !!r), total);
+  const summary = summarize(header.runId, opts.runFile, opts.items.map((it) => done.get(itemKey(it))).filter((r): r is RunRecord => !!r), total);
+  return several ? { ...summary, hosts: pool.report() } : summary;
+}
+
+function requireBackend(backend: Backend | undefined): Backend {
+  if (!backend) throw new M1Error('bad-input', 'A run needs a backend or a pool of hosts.');
+  return backend;
 }
 
 export function summarize(runId: string, runFile: string, records: RunRecord[], total = records.length): RunSummary {
@@ -185,5 +229,6 @@ export function summarize(runId: string, runFile: string, records: RunRecord[], 
     averageOverSources: accs.length ? accs.reduce((a, b) => a + b, 0) / accs.length : 0,
     done: records.length,
     total,
+    ...(records.some((r) => r.tokensEstimated) ? { tokensEstimated: true } : {}),
   };
 }

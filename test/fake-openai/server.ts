@@ -1,0 +1,166 @@
+// A fake OpenAI-compatible completions server, faithful to what vLLM (and SGLang) answer:
+// GET /v1/models, POST /v1/completions (JSON or SSE with `data: [DONE]`), finish_reason
+// stop/length, usage in a last chunk with no choices when stream_options.include_usage is set,
+// POST /tokenize like vLLM's, errors as {"object":"error",...} with real status codes, and an
+// API key checked as a Bearer token. It plays the same scripted model as the fake Ollama server.
+import { randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { plan, stopHit, type Script } from '../fake-ollama/script';
+import { tokenize } from '../fake-ollama/tokenizer';
+
+export interface FakeOpenAIOptions {
+  scripts?: Script[];
+  /** Served model ids (vLLM serves one, named by --served-model-name or the HF id). */
+  models?: string[];
+  tokenDelayMs?: number;
+  /** Requests generating at once; more wait in the queue (vLLM queues, it does not refuse). */
+  maxRunning?: number;
+  /** Never send usage, like a server without stream_options support. */
+  omitUsage?: boolean;
+  /** Offer POST /tokenize (vLLM does; some servers do not). */
+  tokenizeEndpoint?: boolean;
+  apiKey?: string;
+  maxModelLen?: number;
+  port?: number;
+}
+
+export interface CompletionLog {
+  model: string;
+  prompt: string;
+  maxTokens: number;
+  stop: string[];
+  temperature: unknown;
+  seed: unknown;
+  includeUsage: boolean;
+  completionTokens: number;
+  finishReason: 'stop' | 'length';
+}
+
+export interface FakeOpenAI {
+  url: string;
+  log: CompletionLog[];
+  options: FakeOpenAIOptions;
+  /** Stops answering at once, cutting the streams in flight (a host that dies). */
+  close(): Promise<void>;
+}
+
+function send(res: ServerResponse, status: number, body: unknown): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(text) });
+  res.end(text);
+}
+
+const error = (res: ServerResponse, status: number, type: string, message: string) => send(res, status, { object: 'error', message, type, param: null, code: status });
+
+async function readJson(req: IncomingMessage): Promise<Record<string, unknown>> {
+  const chunks: Buffer[] = [];
+  for await (const c of req) chunks.push(c as Buffer);
+  const text = Buffer.concat(chunks).toString('utf8');
+  return text ? (JSON.parse(text) as Record<string, unknown>) : {};
+}
+
+const delay = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+export async function startFakeOpenAI(options: FakeOpenAIOptions = {}): Promise<FakeOpenAI> {
+  const models = options.models ?? ['UCSC-VLAA/m1-7B-23K'];
+  const maxModelLen = options.maxModelLen ?? 32768;
+  const log: CompletionLog[] = [];
+  let running = 0;
+  const waiting: Array<() => void> = [];
+
+  async function completions(req: IncomingMessage, res: ServerResponse, body: Record<string, unknown>): Promise<void> {
+    const model = String(body.model ?? '');
+    if (!models.includes(model)) return error(res, 404, 'NotFoundError', `The model \`${model}\` does not exist.`);
+    const prompt = String(body.prompt ?? '');
+    const promptTokens = tokenize(prompt).length;
+    const maxTokens = typeof body.max_tokens === 'number' ? body.max_tokens : 16; // the OpenAI default
+    if (promptTokens + maxTokens > maxModelLen) {
+      return error(res, 400, 'BadRequestError', `This model's maximum context length is ${maxModelLen} tokens. However, you requested ${promptTokens + maxTokens} tokens (${promptTokens} in the messages, ${maxTokens} in the completion). Please reduce the length of the messages or completion.`);
+    }
+    const stop = Array.isArray(body.stop) ? (body.stop as string[]) : typeof body.stop === 'string' ? [body.stop] : [];
+    const stream = body.stream === true;
+    const includeUsage = !options.omitUsage && (body.stream_options as { include_usage?: boolean } | undefined)?.include_usage === true;
+    let closed = false;
+    res.on('close', () => {
+      closed = true;
+    });
+    if (running >= (options.maxRunning ?? 256)) await new Promise<void>((r) => waiting.push(r));
+    running++;
+    try {
+      const p = plan(prompt, options.scripts ?? []);
+      const id = `cmpl-${randomUUID().replace(/-/g, '')}`;
+      const created = Math.floor(Date.now() / 1000);
+      const chunk = (choices: unknown[], usage?: unknown) => `data: ${JSON.stringify({ id, object: 'text_completion', created, model, choices, ...(usage !== undefined ? { usage } : {}) })}\n\n`;
+      if (stream) res.writeHead(200, { 'Content-Type': 'text/event-stream; charset=utf-8', 'Cache-Control': 'no-cache' });
+      let output = '';
+      let count = 0;
+      let finish: 'stop' | 'length' = 'stop';
+      const tokenDelay = p.script.tokenDelayMs ?? options.tokenDelayMs ?? 0;
+      for (const token of p.tokens) {
+        if (closed) return; // the client went away: vLLM aborts the request
+        if (count >= maxTokens) {
+          finish = 'length';
+          break;
+        }
+        const hit = stopHit(output, token, stop);
+        if (hit) {
+          if (hit.before && stream) res.write(chunk([{ index: 0, text: hit.before, logprobs: null, finish_reason: null, stop_reason: null }]));
+          output += hit.before;
+          count++;
+          break;
+        }
+        if (tokenDelay > 0) await delay(tokenDelay);
+        output += token;
+        count++;
+        if (stream) res.write(chunk([{ index: 0, text: token, logprobs: null, finish_reason: null, stop_reason: null }]));
+      }
+      log.push({ model, prompt, maxTokens, stop, temperature: body.temperature, seed: body.seed, includeUsage, completionTokens: count, finishReason: finish });
+      const usage = { prompt_tokens: promptTokens, total_tokens: promptTokens + count, completion_tokens: count };
+      if (!stream) {
+        return send(res, 200, { id, object: 'text_completion', created, model, choices: [{ index: 0, text: output, logprobs: null, finish_reason: finish, stop_reason: null }], ...(options.omitUsage ? {} : { usage }) });
+      }
+      res.write(chunk([{ index: 0, text: '', logprobs: null, finish_reason: finish, stop_reason: null }]));
+      if (includeUsage) res.write(chunk([], usage));
+      res.write('data: [DONE]\n\n');
+      res.end();
+    } finally {
+      running--;
+      waiting.shift()?.();
+    }
+  }
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const path = new URL(req.url ?? '/', 'http://x').pathname;
+    if (options.apiKey && req.headers.authorization !== `Bearer ${options.apiKey}`) return send(res, 401, { error: 'Unauthorized' });
+    if (req.method === 'GET' && path === '/health') return void res.writeHead(200).end();
+    if (req.method === 'GET' && path === '/v1/models') {
+      return send(res, 200, { object: 'list', data: models.map((id) => ({ id, object: 'model', created: 0, owned_by: 'vllm', root: id, parent: null, max_model_len: maxModelLen })) });
+    }
+    if (req.method === 'POST' && path === '/v1/completions') return completions(req, res, await readJson(req));
+    if (req.method === 'POST' && path === '/tokenize' && options.tokenizeEndpoint) {
+      const body = await readJson(req);
+      const tokens = tokenize(String(body.prompt ?? ''));
+      return send(res, 200, { count: tokens.length, max_model_len: maxModelLen, tokens: tokens.map((_, i) => i) });
+    }
+    return send(res, 404, { detail: 'Not Found' });
+  }
+
+  const server: Server = createServer((req, res) => {
+    handle(req, res).catch((e: unknown) => {
+      if (!res.headersSent) error(res, 500, 'InternalServerError', String(e));
+      else res.end();
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(options.port ?? 0, '127.0.0.1', resolve));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    log,
+    options,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
