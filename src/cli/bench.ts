@@ -1,23 +1,21 @@
 // `m1 bench <file>`: runs a benchmark file against m1, appending each item to a run file as it
 // finishes (resumable), and prints accuracy per source with 95% Wilson intervals.
+// `m1 sweep <file> --budgets …`: the same items at several budgets / Wait rounds, one job over
+// every host. `m1 merge a.jsonl b.jsonl …`: one run made on several machines, as one run file.
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { createBackend, parseHostSpec } from '../core/backends/hosts';
 import { isModelNamed, ollamaInfo, resolveOllamaHost } from '../core/backends/ollama';
-import { HostPool } from '../core/bench/hostPool';
 import { readBench, formatProblem } from '../core/bench/format';
+import { HostPool } from '../core/bench/hostPool';
+import { mergeRunFiles } from '../core/bench/merge';
 import { hashFile, readRunFile } from '../core/bench/runFile';
-import { runBenchmark, type RunSummary } from '../core/bench/runner';
+import { runBenchmark, summarize, type RunOptions, type RunSummary } from '../core/bench/runner';
 import { describeSubset, selectItems, type Subset } from '../core/bench/subset';
 import { PAPER_DEFAULTS, type EngineSettings } from '../core/engine';
 import { UsageError, intArg } from './args';
 
-export const BENCH_USAGE = `Usage: m1 bench <file.json|file.jsonl|file.csv> [options]
-
-Options:
-  --budget N         thinking budget in tokens (default ${PAPER_DEFAULTS.budget})
-  --wait K           "Wait" rounds (default ${PAPER_DEFAULTS.waitRounds})
-  --model NAME       Ollama model (default $M1_MODEL or m1-7b-23k)
+const COMMON_USAGE = `  --model NAME       model (default $M1_MODEL or m1-7b-23k)
   --host HOST        where to run (default $OLLAMA_HOST or http://127.0.0.1:11434); repeat it
                      to spread items over several hosts. HOST is
                      [ollama:|openai:]URL[,slots=N][,model=NAME], e.g.
@@ -29,9 +27,37 @@ Options:
   --limit N          the first N items only
   --sample N         N items drawn at random (reproducible with --seed)
   --seed S           seed for --sample (default 0)
-  --out FILE         run file (default .m1/runs/<time>.jsonl)
-  --resume FILE      continue a run file: items already in it are not run again
+  --shard K/N        only shard K of N (items split by a hash of source and index), for one
+                     run spread over N machines; merge the run files with m1 merge
+  --run-id ID        the run's id (give every machine of one run the same one)
   --json             print the summary as JSON
+`;
+
+export const BENCH_USAGE = `Usage: m1 bench <file.json|file.jsonl|file.csv> [options]
+
+Options:
+  --budget N         thinking budget in tokens (default ${PAPER_DEFAULTS.budget})
+  --wait K           "Wait" rounds (default ${PAPER_DEFAULTS.waitRounds})
+${COMMON_USAGE}  --out FILE         run file (default .m1/runs/<time>.jsonl)
+  --resume FILE      continue a run file: items already in it are not run again
+`;
+
+export const SWEEP_USAGE = `Usage: m1 sweep <file> --budgets 512,1024,2048,4096,8192 [--wait-rounds 0,1,2] [options]
+
+Runs the same items at every budget × Wait rounds as one job over all hosts; one run file per
+setting in the output folder. Run the same command with --resume DIR to continue.
+
+Options:
+  --budgets LIST     thinking budgets (default 512,1024,2048,4096,8192)
+  --wait-rounds LIST Wait rounds (default 0)
+${COMMON_USAGE}  --out DIR          folder for the run files (default .m1/runs/sweep-<time>)
+  --resume DIR       continue a sweep folder
+`;
+
+export const MERGE_USAGE = `Usage: m1 merge <run.jsonl> <run.jsonl>… --out merged.jsonl [--json]
+
+Merges the run files of one run made on several machines (same --run-id, benchmark and
+settings) into one, each item once, and prints its summary.
 `;
 
 interface Out {
@@ -40,6 +66,7 @@ interface Out {
 }
 
 const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
+const stamp = () => new Date().toISOString().replace(/[:.]/g, '-');
 
 export function formatSummary(s: RunSummary): string {
   const rows = Object.entries(s.sources).map(([name, v]) => `  ${name.padEnd(28)} ${pct(v.accuracy).padStart(6)}  (${v.correct}/${v.total}, 95% CI ${pct(v.ci95[0])}–${pct(v.ci95[1])})${v.unscored ? `  ${v.unscored} unscored` : ''}`);
@@ -54,77 +81,142 @@ export function formatSummary(s: RunSummary): string {
   ].join('\n');
 }
 
-export async function bench(argv: string[], env: NodeJS.ProcessEnv, out: Out, err: Out, signal?: AbortSignal): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args: argv,
-    allowPositionals: true,
-    options: {
-      budget: { type: 'string' },
-      wait: { type: 'string' },
-      model: { type: 'string' },
-      host: { type: 'string', multiple: true },
-      concurrency: { type: 'string' },
-      limit: { type: 'string' },
-      source: { type: 'string', multiple: true },
-      sample: { type: 'string' },
-      seed: { type: 'string' },
-      out: { type: 'string' },
-      resume: { type: 'string' },
-      json: { type: 'boolean', default: false },
-    },
-  });
-  const file = positionals[0];
+const COMMON_OPTIONS = {
+  model: { type: 'string' },
+  host: { type: 'string', multiple: true },
+  concurrency: { type: 'string' },
+  limit: { type: 'string' },
+  source: { type: 'string', multiple: true },
+  sample: { type: 'string' },
+  seed: { type: 'string' },
+  shard: { type: 'string' },
+  'run-id': { type: 'string' },
+  out: { type: 'string' },
+  resume: { type: 'string' },
+  json: { type: 'boolean', default: false },
+} as const;
+
+type CommonValues = { [K in keyof typeof COMMON_OPTIONS]?: (typeof COMMON_OPTIONS)[K] extends { multiple: true } ? string[] : (typeof COMMON_OPTIONS)[K] extends { type: 'boolean' } ? boolean : string };
+
+function parseShard(text: string | undefined): Subset['shard'] {
+  if (text === undefined) return undefined;
+  const m = /^(\d+)\/(\d+)$/.exec(text);
+  const k = Number(m?.[1]);
+  const n = Number(m?.[2]);
+  if (!m || n < 1 || k < 1 || k > n) throw new UsageError(`--shard must be K/N with 1 ≤ K ≤ N, got "${text}"`);
+  return { k, n };
+}
+
+/** What bench and sweep share: the items, the hosts, the model, the benchmark's hash. */
+async function prepare(file: string | undefined, values: CommonValues, env: NodeJS.ProcessEnv, err: Out, model: string) {
   if (!file) throw new UsageError('a benchmark file is required');
   if (values.out && values.resume) throw new UsageError('give --out or --resume, not both');
   const parallel = intArg('concurrency', values.concurrency, Number(env.OLLAMA_NUM_PARALLEL) || 1, 1);
   const specs = (values.host?.length ? values.host : [resolveOllamaHost(undefined, env)]).map((h) => parseHostSpec(h, parallel));
-  const settings: EngineSettings = {
+  const parsed = await readBench(file);
+  for (const p of parsed.problems) err.write(`m1: ${formatProblem(p)} (skipped)\n`);
+  const shard = parseShard(values.shard);
+  const subset: Subset = {
+    ...(values.source ? { sources: values.source } : {}),
+    ...(values.limit ? { first: intArg('limit', values.limit, 0, 1) } : {}),
+    ...(values.sample ? { random: intArg('sample', values.sample, 0, 1), seed: intArg('seed', values.seed, 0) } : {}),
+    ...(shard ? { shard } : {}),
+  };
+  const items = selectItems(parsed.items, subset);
+  if (!items.length) throw new UsageError(`${file} has no runnable items${Object.keys(subset).length ? ` in ${describeSubset(subset)}` : ''}`);
+  // A single Ollama host is checked up front (and gives the model's digest for the header).
+  const first = specs[0]!;
+  const digest = specs.length === 1 && first.kind === 'ollama' ? (await ollamaInfo(first.url)).models.find((m) => isModelNamed(m, first.model ?? model))?.digest : undefined;
+  const pool = new HostPool(specs.map((spec) => ({ backend: createBackend(spec, env.M1_API_KEY), slots: spec.slots, ...(spec.model ? { model: spec.model } : {}) })));
+  const base: Omit<RunOptions, 'settings' | 'runFile'> = {
+    items,
+    pool,
+    benchFile: file,
+    benchHash: await hashFile(file),
+    ...(Object.keys(subset).length ? { subset: describeSubset(subset) } : {}),
+    ...(digest ? { modelDigest: digest } : {}),
+    ...(values['run-id'] ? { runId: values['run-id'] } : {}),
+  };
+  return base;
+}
+
+/** A progress line on stderr when it is a terminal. */
+function progressLine(err: Out, label = '') {
+  const started = Date.now();
+  let resumed = 0;
+  return (r: { source: string; index: number; correct: boolean | null }, p: { done: number; total: number; resumed: boolean }) => {
+    if (p.resumed) {
+      resumed++;
+      return;
+    }
+    if (!err.isTTY) return;
+    const eta = ((Date.now() - started) / Math.max(1, p.done - resumed)) * (p.total - p.done);
+    err.write(`\r${label}${p.done}/${p.total} · last ${r.source}#${r.index} ${r.correct === null ? 'unscored' : r.correct ? 'right' : 'wrong'} · ETA ${Math.round(eta / 1000)} s   `);
+  };
+}
+
+export async function bench(argv: string[], env: NodeJS.ProcessEnv, out: Out, err: Out, signal?: AbortSignal): Promise<number> {
+  const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: { ...COMMON_OPTIONS, budget: { type: 'string' }, wait: { type: 'string' } } });
+  // A resumed run keeps the settings it started with.
+  const resumed = values.resume ? (await readRunFile(values.resume)).header.settings : undefined;
+  const settings: EngineSettings = resumed ?? {
     ...PAPER_DEFAULTS,
     model: values.model ?? env.M1_MODEL ?? 'm1-7b-23k',
     budget: intArg('budget', values.budget, PAPER_DEFAULTS.budget, 1),
     waitRounds: intArg('wait', values.wait, PAPER_DEFAULTS.waitRounds),
   };
-  // A resumed run keeps the settings it started with.
-  const runFile = values.resume ?? values.out ?? join('.m1', 'runs', `${new Date().toISOString().replace(/[:.]/g, '-')}.jsonl`);
-  const resumed = values.resume ? (await readRunFile(values.resume)).header.settings : undefined;
-
-  const parsed = await readBench(file);
-  for (const p of parsed.problems) err.write(`m1: ${formatProblem(p)} (skipped)\n`);
-  const subset: Subset = {
-    ...(values.source ? { sources: values.source } : {}),
-    ...(values.limit ? { first: intArg('limit', values.limit, 0, 1) } : {}),
-    ...(values.sample ? { random: intArg('sample', values.sample, 0, 1), seed: intArg('seed', values.seed, 0) } : {}),
-  };
-  const items = selectItems(parsed.items, subset);
-  if (!items.length) throw new UsageError(`${file} has no runnable items${values.source ? ` in ${values.source.join(', ')}` : ''}`);
-
-  // A single Ollama host is checked up front (and gives the model's digest for the header).
-  const first = specs[0]!;
-  const model = specs.length === 1 && first.kind === 'ollama' ? (await ollamaInfo(first.url)).models.find((m) => isModelNamed(m, first.model ?? (resumed ?? settings).model)) : undefined;
-  const pool = new HostPool(specs.map((spec) => ({ backend: createBackend(spec, env.M1_API_KEY), slots: spec.slots, ...(spec.model ? { model: spec.model } : {}) })));
-  const started = Date.now();
-  let resumedCount = 0;
-  const summary = await runBenchmark({
-    items,
-    pool,
-    settings: resumed ?? settings,
-    runFile,
-    benchFile: file,
-    benchHash: await hashFile(file),
-    ...(Object.keys(subset).length ? { subset: describeSubset(subset) } : {}),
-    ...(model?.digest ? { modelDigest: model.digest } : {}),
-    ...(signal ? { signal } : {}),
-    onRecord: (r, { done, total, resumed }) => {
-      if (resumed) {
-        resumedCount++;
-        return;
-      }
-      if (!err.isTTY) return;
-      const eta = ((Date.now() - started) / Math.max(1, done - resumedCount)) * (total - done);
-      err.write(`\r${done}/${total} · last ${r.source}#${r.index} ${r.correct === null ? 'unscored' : r.correct ? 'right' : 'wrong'} · ETA ${Math.round(eta / 1000)} s   `);
-    },
-  });
+  const base = await prepare(positionals[0], values, env, err, settings.model);
+  const runFile = values.resume ?? values.out ?? join('.m1', 'runs', `${stamp()}.jsonl`);
+  const summary = await runBenchmark({ ...base, settings, runFile, ...(signal ? { signal } : {}), onRecord: progressLine(err) });
   if (err.isTTY) err.write('\n');
   out.write(values.json ? `${JSON.stringify(summary)}\n` : `${formatSummary(summary)}\n`);
+  return 0;
+}
+
+const intList = (name: string, text: string | undefined, fallback: number[], min: number) => (text === undefined ? fallback : text.split(',').map((x) => intArg(name, x.trim(), 0, min)));
+
+export async function sweep(argv: string[], env: NodeJS.ProcessEnv, out: Out, err: Out, signal?: AbortSignal): Promise<number> {
+  const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: { ...COMMON_OPTIONS, budgets: { type: 'string' }, 'wait-rounds': { type: 'string' } } });
+  const budgets = intList('budgets', values.budgets, [512, 1024, 2048, 4096, 8192], 1);
+  const waits = intList('wait-rounds', values['wait-rounds'], [0], 0);
+  const model = values.model ?? env.M1_MODEL ?? 'm1-7b-23k';
+  const base = await prepare(positionals[0], values, env, err, model);
+  const dir = values.resume ?? values.out ?? join('.m1', 'runs', `sweep-${stamp()}`);
+  const combos = waits.flatMap((waitRounds) => budgets.map((budget) => ({ budget, waitRounds })));
+  const total = combos.length * base.items.length;
+  let done = 0;
+  const tick = progressLine(err, 'sweep ');
+  // Every setting's run shares one host pool, so the hosts stay busy across settings.
+  const summaries = await Promise.all(
+    combos.map(({ budget, waitRounds }) =>
+      runBenchmark({
+        ...base,
+        settings: { ...PAPER_DEFAULTS, model, budget, waitRounds },
+        runFile: join(dir, `budget-${budget}-wait-${waitRounds}.jsonl`),
+        ...(signal ? { signal } : {}),
+        onRecord: (r, p) => tick(r, { done: ++done, total, resumed: p.resumed }),
+      }),
+    ),
+  );
+  if (err.isTTY) err.write('\n');
+  const rows = combos.map((c, i) => ({ ...c, summary: summaries[i]! }));
+  if (values.json) {
+    out.write(`${JSON.stringify({ runs: rows.map((r) => ({ budget: r.budget, waitRounds: r.waitRounds, runFile: r.summary.runFile, summary: r.summary })), hosts: base.pool!.report() })}\n`);
+    return 0;
+  }
+  const sources = [...new Set(rows.flatMap((r) => Object.keys(r.summary.sources)))];
+  const head = `  ${'budget'.padEnd(8)}${'Wait'.padEnd(6)}${sources.map((s) => s.slice(0, 18).padStart(20)).join('')}${'average'.padStart(10)}`;
+  const lines = rows.map((r) => `  ${String(r.budget).padEnd(8)}${String(r.waitRounds).padEnd(6)}${sources.map((s) => (r.summary.sources[s] ? pct(r.summary.sources[s].accuracy) : '–').padStart(20)).join('')}${pct(r.summary.averageOverSources).padStart(10)}`);
+  const hosts = base.pool!.report();
+  out.write(`${[head, ...lines, ...(hosts.length > 1 ? hosts.map((h) => `  host ${h.host}: ${h.items} items, ${h.tokensPerSecond.toFixed(1)} tokens/s${h.takenOut ? ` (taken out: ${h.takenOut})` : ''}`) : []), `run files: ${dir}`].join('\n')}\n`);
+  return 0;
+}
+
+export async function merge(argv: string[], out: Out): Promise<number> {
+  const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: { out: { type: 'string' }, json: { type: 'boolean', default: false } } });
+  if (!values.out) throw new UsageError('--out merged.jsonl is required');
+  const merged = await mergeRunFiles(positionals, values.out);
+  const summary = summarize(merged.header.runId, values.out, merged.records, Math.max(merged.header.planned ?? 0, merged.records.length));
+  out.write(values.json ? `${JSON.stringify({ ...summary, duplicates: merged.duplicates })}\n` : `${formatSummary(summary)}\n  ${merged.records.length} items from ${positionals.length} run files${merged.duplicates ? ` (${merged.duplicates} duplicates dropped)` : ''}\n`);
   return 0;
 }

@@ -2,17 +2,20 @@
 // `m1`: the headless CLI over the same core as the extension (CI, clusters, remote GPUs).
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { OllamaBackend, resolveOllamaHost } from '../core/backends/ollama';
+import { createBackend, parseHostSpec } from '../core/backends/hosts';
+import { resolveOllamaHost } from '../core/backends/ollama';
 import { runEngine, PAPER_DEFAULTS, type EngineResult, type EngineSettings } from '../core/engine';
 import { M1Error } from '../core/errors';
 import { lettered, OPTION_LETTERS, type Question } from '../core/prompt';
 import { readChoice, scoreResponse, type Gold } from '../core/score';
 import { toTrace } from '../core/trace';
 import { UsageError, intArg } from './args';
-import { bench, BENCH_USAGE } from './bench';
+import { bench, merge, sweep, BENCH_USAGE, MERGE_USAGE, SWEEP_USAGE } from './bench';
 
 const USAGE = `Usage: m1 ask "<question>" [options]
        m1 bench <file> [options]   (m1 bench --help)
+       m1 sweep <file> --budgets 512,1024,… [options]   (m1 sweep --help)
+       m1 merge <run.jsonl>… --out merged.jsonl
 
 Options:
   --option "A=text"     an answer option (repeat; "text" alone takes the next letter)
@@ -21,8 +24,9 @@ Options:
   --answer-max N        answer token cap (default ${PAPER_DEFAULTS.answerMaxTokens})
   --temperature T       sampling temperature (default ${PAPER_DEFAULTS.temperature})
   --seed N              sampling seed (default ${PAPER_DEFAULTS.seed})
-  --host URL            Ollama server (default $OLLAMA_HOST or http://127.0.0.1:11434)
-  --model NAME          Ollama model (default $M1_MODEL or m1-7b-23k)
+  --host HOST           server: an Ollama URL (default $OLLAMA_HOST or http://127.0.0.1:11434),
+                        or openai:URL[,model=NAME] for vLLM/SGLang (API key from $M1_API_KEY)
+  --model NAME          model (default $M1_MODEL or m1-7b-23k)
   --answer LETTER       the gold answer: the result says whether m1 was right
   --json                print one JSON object instead of streaming text
   --trace FILE          also save the reasoning trace (*.m1trace.json)
@@ -83,7 +87,10 @@ export function parseAskArgs(argv: string[], env: NodeJS.ProcessEnv) {
     temperature,
     seed: intArg('seed', values.seed, PAPER_DEFAULTS.seed),
   };
-  return { question, settings, gold, host: resolveOllamaHost(values.host, env), json: values.json, trace: values.trace };
+  const host = parseHostSpec(values.host ?? resolveOllamaHost(undefined, env));
+  // A host that names the model its own way (vLLM serves HF ids) asks for it by that name.
+  if (host.model) settings.model = host.model;
+  return { question, settings, gold, host, json: values.json, trace: values.trace };
 }
 
 interface Out {
@@ -92,7 +99,7 @@ interface Out {
 
 export async function ask(argv: string[], env: NodeJS.ProcessEnv, out: Out, signal?: AbortSignal): Promise<number> {
   const args = parseAskArgs(argv, env);
-  const backend = new OllamaBackend({ host: args.host });
+  const backend = createBackend(args.host, env.M1_API_KEY);
   const color = !args.json && (process.stdout.isTTY ?? false);
   const dim = (s: string) => (color ? `\x1b[2m${s}\x1b[22m` : s);
   let result: EngineResult | undefined;
@@ -158,18 +165,21 @@ export async function main(argv: string[]): Promise<number> {
     process.stdout.write(USAGE);
     return command ? 0 : 2;
   }
-  if (command !== 'ask' && command !== 'bench') {
+  const usages: Record<string, string> = { bench: BENCH_USAGE, sweep: SWEEP_USAGE, merge: MERGE_USAGE };
+  if (command !== 'ask' && !usages[command]) {
     process.stderr.write(`m1: unknown command "${command}"\n${USAGE}`);
     return 2;
   }
-  if (command === 'bench' && (rest.includes('--help') || rest.includes('-h'))) {
-    process.stdout.write(BENCH_USAGE);
+  if (usages[command] && (rest.includes('--help') || rest.includes('-h'))) {
+    process.stdout.write(usages[command]);
     return 0;
   }
   const controller = new AbortController();
   process.once('SIGINT', () => controller.abort());
   try {
     if (command === 'bench') return await bench(rest, process.env, process.stdout, process.stderr, controller.signal);
+    if (command === 'sweep') return await sweep(rest, process.env, process.stdout, process.stderr, controller.signal);
+    if (command === 'merge') return await merge(rest, process.stdout);
     return await ask(rest, process.env, process.stdout, controller.signal);
   } catch (e) {
     const usage = e instanceof UsageError || (e instanceof Error && 'code' in e && String(e.code).startsWith('ERR_PARSE_ARGS'));

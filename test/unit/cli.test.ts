@@ -1,23 +1,9 @@
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildPrompt } from '../../src/core/prompt';
-import { freePort, script, tokens, useFake } from './helpers';
-
-const CLI = join(__dirname, '..', '..', 'dist', 'cli.js');
-
-function runCli(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [CLI, ...args], { env: { PATH: process.env.PATH, ...env } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+import { CLI, freePort, runCli, script, tokens, useFake } from './helpers';
 
 describe('cli: m1 ask (built bundle)', () => {
   before(function () {

@@ -1,4 +1,6 @@
+import { spawn } from 'node:child_process';
 import { createServer } from 'node:net';
+import { join } from 'node:path';
 import { OllamaBackend } from '../../src/core/backends/ollama';
 import { PAPER_DEFAULTS, runEngine, type EngineEvent, type EngineSettings } from '../../src/core/engine';
 import type { Question } from '../../src/core/prompt';
@@ -57,5 +59,19 @@ export function freePort(): Promise<number> {
       const { port } = s.address() as { port: number };
       s.close(() => resolve(port));
     });
+  });
+}
+
+/** The built CLI bundle (npm run build). */
+export const CLI = join(__dirname, '..', '..', 'dist', 'cli.js');
+
+export function runCli(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [CLI, ...args], { env: { PATH: process.env.PATH, ...env } });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
   });
 }

@@ -28,6 +28,8 @@ export interface RunOptions {
   modelDigest?: string;
   /** The subset in words, kept in the header when the run does not cover the whole file. */
   subset?: string;
+  /** A run id shared by the machines of one run (each runs a shard), merged later; random otherwise. */
+  runId?: string;
   signal?: AbortSignal;
   /** An item is sent to the model. */
   onStart?: (item: BenchItem) => void;
@@ -87,7 +89,7 @@ export async function runBenchmark(opts: RunOptions): Promise<RunSummary> {
     header = {
       type: 'header',
       version: 1,
-      runId: randomUUID(),
+      runId: opts.runId ?? randomUUID(),
       createdAt: new Date().toISOString(),
       benchFile: opts.benchFile,
       benchHash: opts.benchHash,

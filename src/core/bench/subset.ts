@@ -1,6 +1,8 @@
 // Which items of a benchmark a run covers: some sources, the first N, or N drawn at random with a
 // seed (the same seed draws the same items on every machine, so a subset run can be repeated).
+import { createHash } from 'node:crypto';
 import type { BenchItem } from './format';
+import { itemKey } from './runFile';
 
 export interface Subset {
   /** Only these sources; empty or absent: all. */
@@ -10,6 +12,13 @@ export interface Subset {
   /** N items drawn at random with `seed` (after the source filter), kept in file order. */
   random?: number;
   seed?: number;
+  /** Shard k of n (1-based) for runs spread over machines: an item's shard is a hash of its key. */
+  shard?: { k: number; n: number };
+}
+
+/** Which of n shards an item falls in (0-based); stable across machines and file edits elsewhere. */
+export function shardOf(item: { source: string; index: number }, n: number): number {
+  return createHash('sha1').update(itemKey(item)).digest().readUInt32BE(0) % n;
 }
 
 /** mulberry32: a small, well-known 32-bit PRNG; enough to draw a reproducible sample. */
@@ -27,6 +36,8 @@ function mulberry32(seed: number): () => number {
 export function selectItems(items: BenchItem[], subset: Subset = {}): BenchItem[] {
   const wanted = subset.sources?.length ? new Set(subset.sources) : undefined;
   let out = wanted ? items.filter((it) => wanted.has(it.source)) : items;
+  const shard = subset.shard;
+  if (shard) out = out.filter((it) => shardOf(it, shard.n) === shard.k - 1);
   if (subset.random !== undefined && subset.random < out.length) {
     const next = mulberry32(subset.seed ?? 0);
     const idx = out.map((_, i) => i);
@@ -48,5 +59,6 @@ export function describeSubset(subset: Subset = {}): string {
   if (subset.sources?.length) parts.push(subset.sources.join(', '));
   if (subset.random !== undefined) parts.push(`random ${subset.random} (seed ${subset.seed ?? 0})`);
   if (subset.first !== undefined) parts.push(`first ${subset.first}`);
+  if (subset.shard) parts.push(`shard ${subset.shard.k}/${subset.shard.n}`);
   return parts.length ? parts.join(' · ') : 'all items';
 }
