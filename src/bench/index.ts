@@ -17,7 +17,7 @@ export function requireTrust(): void {
 
 export function registerBenchmarks(extension: vscode.ExtensionContext, log: vscode.LogOutputChannel): Benchmarks {
   const tree = new BenchTestTree(log);
-  const runner = new EditorBenchRunner(tree, log);
+  const runner = new EditorBenchRunner(tree, log, extension.secrets);
   const profile = tree.controller.createRunProfile(
     'Run with m1',
     vscode.TestRunProfileKind.Run,
@@ -38,7 +38,7 @@ export function registerBenchmarks(extension: vscode.ExtensionContext, log: vsco
     true,
   );
   // The gear next to Run: model, budget, Wait rounds and concurrency for the next runs.
-  profile.configureHandler = () => void pickBenchChoice(extension.workspaceState).catch((e: unknown) => vscode.window.showErrorMessage(e instanceof Error ? e.message : String(e)));
+  profile.configureHandler = () => void pickBenchChoice(extension.workspaceState, extension.secrets).catch((e: unknown) => vscode.window.showErrorMessage(e instanceof Error ? e.message : String(e)));
   extension.subscriptions.push(tree, profile);
   return { tree, runner };
 }

@@ -2,9 +2,11 @@
 // choice) and remembered per workspace.
 import * as vscode from 'vscode';
 import { readConfig } from '../config';
+import { describeHost, type HostSpec } from '../core/backends/hosts';
 import { describeModel, isModelNamed, ollamaInfo } from '../core/backends/ollama';
 import type { Subset } from '../core/bench/subset';
 import type { EngineSettings } from '../core/engine';
+import { configuredHosts, hostModels } from './hosts';
 
 export interface BenchChoice {
   settings: EngineSettings;
@@ -75,16 +77,17 @@ const k = (n: number) => (n >= 1024 && n % 1024 === 0 ? `${n / 1024}K` : String(
  * Asks every setting of a run, and which items when `bench` is given (the Testing view chooses
  * items itself); undefined when the user backs out.
  */
-export async function pickBenchChoice(state: vscode.Memento, bench?: { sources: string[]; itemCount: number }): Promise<BenchChoice | undefined> {
+export async function pickBenchChoice(state: vscode.Memento, secrets: vscode.SecretStorage, bench?: { sources: string[]; itemCount: number }): Promise<BenchChoice | undefined> {
   const last = lastChoice(state);
-  const steps = bench ? 5 : 4;
+  // With servers in m1.hosts, each has its slots: no concurrency step.
+  const hosts = configuredHosts();
+  const steps = (bench ? 5 : 4) - (hosts.length ? 1 : 0);
   const n = (i: number) => `${i}/${steps}`;
-  const { host } = readConfig();
-  const { models } = await ollamaInfo(host);
+  const models = await modelChoices(secrets, hosts);
   const modelPick = await step(
     'model',
     n(1),
-    models.map((m) => ({ label: m.name, description: describeModel(m), value: m.name })),
+    models.map((m) => ({ label: m.name, description: m.description, value: m.name })),
     models.find((m) => isModelNamed(m, last.settings.model))?.name,
   );
   if (!modelPick?.[0]) return undefined;
@@ -111,28 +114,16 @@ export async function pickBenchChoice(state: vscode.Memento, bench?: { sources: 
   );
   if (!waitPick?.[0]) return undefined;
 
-  const slots = serverParallelSlots();
-  const concurrencyPick = await step(
-    'requests at once',
-    n(4),
-    [...new Set([...CONCURRENCY, last.concurrency])]
-      .sort((a, b) => a - b)
-      .map((c) => ({
-        label: `${c} at once`,
-        // More requests than the server has slots only wait in Ollama's queue.
-        description: slots === undefined ? (c > 1 ? "match the server's OLLAMA_NUM_PARALLEL; more only queues" : '') : c > slots ? `more than the server's ${slots} parallel slots: the rest queue` : c === slots ? "the server's OLLAMA_NUM_PARALLEL" : '',
-        value: c,
-      })),
-    last.concurrency,
-  );
-  if (!concurrencyPick?.[0]) return undefined;
+  // The hosts in m1.hosts bring their own slots; the local server asks.
+  const concurrency = hosts.length ? last.concurrency : await pickConcurrency(last.concurrency, n(4));
+  if (concurrency === undefined) return undefined;
 
-  const subset = bench ? await pickSubset(bench, last.subset) : last.subset;
+  const subset = bench ? await pickSubset(bench, last.subset, n(steps)) : last.subset;
   if (!subset) return undefined;
 
   const choice: BenchChoice = {
     settings: { ...last.settings, model: modelPick[0].value, budget, waitRounds: waitPick[0].value },
-    concurrency: concurrencyPick[0].value,
+    concurrency,
     subset,
   };
   await state.update(KEY, choice);
@@ -141,11 +132,36 @@ export async function pickBenchChoice(state: vscode.Memento, bench?: { sources: 
 
 type SubsetKind = 'all' | 'sources' | 'first' | 'random';
 
-async function pickSubset(bench: { sources: string[]; itemCount: number }, last: Subset): Promise<Subset | undefined> {
+async function pickConcurrency(last: number, stepLabel: string): Promise<number | undefined> {
+  const slots = serverParallelSlots();
+  const picked = await step(
+    'requests at once',
+    stepLabel,
+    [...new Set([...CONCURRENCY, last])]
+      .sort((a, b) => a - b)
+      .map((c) => ({
+        label: `${c} at once`,
+        // More requests than the server has slots only wait in Ollama's queue.
+        description: slots === undefined ? (c > 1 ? "match the server's OLLAMA_NUM_PARALLEL; more only queues" : '') : c > slots ? `more than the server's ${slots} parallel slots: the rest queue` : c === slots ? "the server's OLLAMA_NUM_PARALLEL" : '',
+        value: c,
+      })),
+    last,
+  );
+  return picked?.[0]?.value;
+}
+
+/** The run's model: Ollama's installed models, or what the first configured host serves. */
+async function modelChoices(secrets: vscode.SecretStorage, hosts: HostSpec[]): Promise<Array<{ name: string; description: string }>> {
+  if (!hosts.length) return (await ollamaInfo(readConfig().host)).models.map((m) => ({ name: m.name, description: describeModel(m) }));
+  const first = hosts[0]!;
+  return (await hostModels(secrets, first)).map((name) => ({ name, description: `on ${describeHost(first)}${hosts.length > 1 ? ` and ${hosts.length - 1} more` : ''}` }));
+}
+
+async function pickSubset(bench: { sources: string[]; itemCount: number }, last: Subset, stepLabel: string): Promise<Subset | undefined> {
   const lastKind: SubsetKind = last.random !== undefined ? 'random' : last.first !== undefined ? 'first' : last.sources?.length ? 'sources' : 'all';
   const kindPick = await step<SubsetKind>(
     'items',
-    '5/5',
+    stepLabel,
     [
       { label: `All ${bench.itemCount} items`, value: 'all' },
       ...(bench.sources.length > 1 ? [{ label: 'Some sources…', description: bench.sources.join(', '), value: 'sources' as const }] : []),
@@ -160,7 +176,7 @@ async function pickSubset(bench: { sources: string[]; itemCount: number }, last:
   if (kind === 'sources') {
     const picked = await step(
       'sources',
-      '5/5',
+      stepLabel,
       bench.sources.map((s) => ({ label: s, value: s, picked: last.sources?.includes(s) ?? false })),
       undefined,
       true,

@@ -4,12 +4,13 @@
 // the notification offers to resume.
 import { basename, dirname, join } from 'node:path';
 import * as vscode from 'vscode';
-import { readConfig } from '../config';
-import { OllamaBackend, isModelNamed, ollamaInfo } from '../core/backends/ollama';
+import { describeHost } from '../core/backends/hosts';
+import { isModelNamed, ollamaInfo } from '../core/backends/ollama';
 import type { BenchItem } from '../core/bench/format';
 import { hashFile, itemKey } from '../core/bench/runFile';
 import { runBenchmark, type RunSummary } from '../core/bench/runner';
 import { M1Error } from '../core/errors';
+import { runPool } from './hosts';
 import type { BenchChoice } from './pickSettings';
 import { failureMessage, recordOutput } from './testResults';
 import type { BenchTestTree } from './testTree';
@@ -46,6 +47,7 @@ export class EditorBenchRunner {
   constructor(
     private readonly tree: BenchTestTree,
     private readonly log: vscode.LogOutputChannel,
+    private readonly secrets: vscode.SecretStorage,
   ) {}
 
   /** Runs the plans one after another as one Testing view run. */
@@ -86,21 +88,22 @@ export class EditorBenchRunner {
 
   private async runPlan(plan: BenchPlan, testRun: vscode.TestRun, finished: Set<vscode.TestItem>, progress: vscode.Progress<{ message?: string; increment?: number }>, signal: AbortSignal): Promise<RunSummary> {
     const uri = plan.file.uri!;
-    const { host } = readConfig();
     const { settings, concurrency } = plan.choice;
     const byKey = new Map(plan.items.map((it) => [itemKey(it), it]));
     const started = Date.now();
     let right = 0;
     let scored = 0;
     let fresh = 0;
-    const model = (await ollamaInfo(host, signal)).models.find((m) => isModelNamed(m, settings.model));
-    this.log.info(`benchmark ${uri.fsPath}: ${plan.items.length} items (${plan.subset}), model ${settings.model}, budget ${settings.budget}, ${settings.waitRounds} Wait, ${concurrency} at once → ${plan.runFile}`);
+    const { pool, hosts } = await runPool(this.secrets, concurrency);
+    // One Ollama host: check it up front and pin the model's digest in the run file.
+    const only = hosts.length === 1 && hosts[0]!.kind === 'ollama' ? hosts[0]! : undefined;
+    const model = only ? (await ollamaInfo(only.url, signal)).models.find((m) => isModelNamed(m, only.model ?? settings.model)) : undefined;
+    this.log.info(`benchmark ${uri.fsPath}: ${plan.items.length} items (${plan.subset}), model ${settings.model}, budget ${settings.budget}, ${settings.waitRounds} Wait, on ${hosts.map((h) => `${describeHost(h)} ×${h.slots}`).join(', ')} → ${plan.runFile}`);
     progress.report({ message: `0/${plan.items.length} · starting` });
-    return runBenchmark({
+    const summary = await runBenchmark({
       items: plan.items,
-      backend: new OllamaBackend({ host }),
+      pool,
       settings,
-      concurrency,
       runFile: plan.runFile!,
       benchFile: uri.fsPath,
       benchHash: await hashFile(uri.fsPath),
@@ -131,6 +134,8 @@ export class EditorBenchRunner {
         progress.report({ message: `${done}/${total} · ${scored ? pct(right / scored) : '–'} right so far${eta}`, increment: 100 / total });
       },
     });
+    for (const h of summary.hosts ?? []) this.log.info(`  ${h.host}: ${h.items} items, ${h.tokens} tokens, ${h.tokensPerSecond.toFixed(1)} tokens/s${h.takenOut ? ` (taken out: ${h.takenOut})` : ''}`);
+    return summary;
   }
 
   private async announce(s: RunSummary): Promise<void> {
@@ -141,10 +146,13 @@ export class EditorBenchRunner {
       (sources > 1 ? `; average over ${sources} sources ${pct(s.averageOverSources)}` : '') +
       (o.unscored ? `; ${o.unscored} unscored (no gold answer)` : '') +
       '.';
-    this.log.info(text);
-    const pick = await vscode.window.showInformationMessage(text, 'Open Run File', 'Show Tests');
+    const out = (s.hosts ?? []).filter((h) => h.takenOut);
+    const hostsNote = out.length ? ` ${out.length} of ${s.hosts!.length} servers failed and were taken out; the others finished the run.` : '';
+    this.log.info(text + hostsNote);
+    const pick = await vscode.window.showInformationMessage(text + hostsNote, 'Open Run File', 'Show Tests', ...(out.length ? ['Show Log'] : []));
     if (pick === 'Open Run File') await vscode.window.showTextDocument(vscode.Uri.file(s.runFile));
     if (pick === 'Show Tests') await vscode.commands.executeCommand('workbench.view.testing.focus');
+    if (pick === 'Show Log') this.log.show();
   }
 
   /** After a cancel or a failure: say what is kept and offer to continue the same run file. */

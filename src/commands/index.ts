@@ -3,6 +3,7 @@ import * as vscode from 'vscode';
 import type { Ctx } from '../context';
 import { askQuestion, askSelection } from './ask';
 import { runBenchmarkCommand } from './bench';
+import { addHost, setApiKey } from '../bench/hosts';
 import { showError } from './errors';
 import { getModel, serverActions } from './model';
 import { checkServer, selectModel } from './server';
@@ -22,6 +23,8 @@ export const COMMANDS: Record<string, Handler> = {
   'm1.getModel': getModel,
   'm1.serverActions': serverActions,
   'm1.runBenchmark': runBenchmarkCommand,
+  'm1.addHost': (ctx) => addHost(ctx.extension.secrets),
+  'm1.setApiKey': (ctx, url) => setApiKey(ctx.extension.secrets, typeof url === 'string' ? url : undefined),
 };
 
 export function registerCommands(ctx: Ctx): void {
