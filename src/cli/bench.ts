@@ -2,17 +2,21 @@
 // finishes (resumable), and prints accuracy per source with 95% Wilson intervals.
 // `m1 sweep <file> --budgets …`: the same items at several budgets / Wait rounds, one job over
 // every host. `m1 merge a.jsonl b.jsonl …`: one run made on several machines, as one run file.
-import { join } from 'node:path';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { dirname, extname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { createBackend, parseHostSpec } from '../core/backends/hosts';
 import { isModelNamed, ollamaInfo, resolveOllamaHost } from '../core/backends/ollama';
 import { readBench, formatProblem } from '../core/bench/format';
+import { compareRuns } from '../core/bench/compare';
 import { HostPool } from '../core/bench/hostPool';
 import { mergeRunFiles } from '../core/bench/merge';
 import { hashFile, readRunFile } from '../core/bench/runFile';
 import { runBenchmark, summarize, type RunOptions, type RunSummary } from '../core/bench/runner';
 import { describeSubset, selectItems, type Subset } from '../core/bench/subset';
+import { runSweep } from '../core/bench/sweep';
 import { PAPER_DEFAULTS, type EngineSettings } from '../core/engine';
+import { compareCsv, compareMarkdown, runCsv, runMarkdown, sweepCsv, sweepMarkdown } from '../core/report/export';
 import { UsageError, intArg } from './args';
 
 const COMMON_USAGE = `  --model NAME       model (default $M1_MODEL or m1-7b-23k)
@@ -31,6 +35,7 @@ const COMMON_USAGE = `  --model NAME       model (default $M1_MODEL or m1-7b-23k
                      run spread over N machines; merge the run files with m1 merge
   --run-id ID        the run's id (give every machine of one run the same one)
   --json             print the summary as JSON
+  --report FILE      also write a report: .md (tables, and the figure for a sweep), .csv or .json
 `;
 
 export const BENCH_USAGE = `Usage: m1 bench <file.json|file.jsonl|file.csv> [options]
@@ -45,13 +50,24 @@ ${COMMON_USAGE}  --out FILE         run file (default .m1/runs/<time>.jsonl)
 export const SWEEP_USAGE = `Usage: m1 sweep <file> --budgets 512,1024,2048,4096,8192 [--wait-rounds 0,1,2] [options]
 
 Runs the same items at every budget × Wait rounds as one job over all hosts; one run file per
-setting in the output folder. Run the same command with --resume DIR to continue.
+setting in the output folder. Under greedy decoding (the default temperature 0) each item's
+thought is generated once at the largest budget and cut for the smaller ones, which then only
+generate their answer: the results equal separate runs at a fraction of the tokens. Run the same
+command with --resume DIR to continue.
 
 Options:
   --budgets LIST     thinking budgets (default 512,1024,2048,4096,8192)
   --wait-rounds LIST Wait rounds (default 0)
+  --exact            separate runs for every setting (no shared thoughts)
 ${COMMON_USAGE}  --out DIR          folder for the run files (default .m1/runs/sweep-<time>)
   --resume DIR       continue a sweep folder
+`;
+
+export const COMPARE_USAGE = `Usage: m1 compare <a.jsonl> <b.jsonl> [--json] [--report FILE.md|.csv|.json]
+
+Two runs on the same items: accuracy of B minus A with its 95% interval (Newcombe, paired),
+McNemar's exact test, and the items that flipped right→wrong and wrong→right. Runs over
+different items or benchmarks are refused.
 `;
 
 export const MERGE_USAGE = `Usage: m1 merge <run.jsonl> <run.jsonl>… --out merged.jsonl [--json]
@@ -91,6 +107,7 @@ const COMMON_OPTIONS = {
   seed: { type: 'string' },
   shard: { type: 'string' },
   'run-id': { type: 'string' },
+  report: { type: 'string' },
   out: { type: 'string' },
   resume: { type: 'string' },
   json: { type: 'boolean', default: false },
@@ -169,6 +186,10 @@ export async function bench(argv: string[], env: NodeJS.ProcessEnv, out: Out, er
   const runFile = values.resume ?? values.out ?? join('.m1', 'runs', `${stamp()}.jsonl`);
   const summary = await runBenchmark({ ...base, settings, runFile, ...(signal ? { signal } : {}), onRecord: progressLine(err) });
   if (err.isTTY) err.write('\n');
+  if (values.report) {
+    const { header, records } = await readRunFile(runFile);
+    await writeReport(values.report, { md: () => runMarkdown(header, summary, records), csv: () => runCsv(records), json: () => ({ header, summary, records }) });
+  }
   out.write(values.json ? `${JSON.stringify(summary)}\n` : `${formatSummary(summary)}\n`);
   return 0;
 }
@@ -176,39 +197,37 @@ export async function bench(argv: string[], env: NodeJS.ProcessEnv, out: Out, er
 const intList = (name: string, text: string | undefined, fallback: number[], min: number) => (text === undefined ? fallback : text.split(',').map((x) => intArg(name, x.trim(), 0, min)));
 
 export async function sweep(argv: string[], env: NodeJS.ProcessEnv, out: Out, err: Out, signal?: AbortSignal): Promise<number> {
-  const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: { ...COMMON_OPTIONS, budgets: { type: 'string' }, 'wait-rounds': { type: 'string' } } });
-  const budgets = intList('budgets', values.budgets, [512, 1024, 2048, 4096, 8192], 1);
-  const waits = intList('wait-rounds', values['wait-rounds'], [0], 0);
+  const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: { ...COMMON_OPTIONS, budgets: { type: 'string' }, 'wait-rounds': { type: 'string' }, exact: { type: 'boolean' } } });
+  const budgets = [...new Set(intList('budgets', values.budgets, [512, 1024, 2048, 4096, 8192], 1))].sort((a, b) => a - b);
+  const waits = [...new Set(intList('wait-rounds', values['wait-rounds'], [0], 0))].sort((a, b) => a - b);
   const model = values.model ?? env.M1_MODEL ?? 'm1-7b-23k';
   const base = await prepare(positionals[0], values, env, err, model);
   const dir = values.resume ?? values.out ?? join('.m1', 'runs', `sweep-${stamp()}`);
-  const combos = waits.flatMap((waitRounds) => budgets.map((budget) => ({ budget, waitRounds })));
-  const total = combos.length * base.items.length;
-  let done = 0;
   const tick = progressLine(err, 'sweep ');
-  // Every setting's run shares one host pool, so the hosts stay busy across settings.
-  const summaries = await Promise.all(
-    combos.map(({ budget, waitRounds }) =>
-      runBenchmark({
-        ...base,
-        settings: { ...PAPER_DEFAULTS, model, budget, waitRounds },
-        runFile: join(dir, `budget-${budget}-wait-${waitRounds}.jsonl`),
-        ...(signal ? { signal } : {}),
-        onRecord: (r, p) => tick(r, { done: ++done, total, resumed: p.resumed }),
-      }),
-    ),
-  );
+  let done = 0;
+  const result = await runSweep({
+    ...base,
+    base: { ...PAPER_DEFAULTS, model },
+    budgets,
+    waitRounds: waits,
+    dir,
+    exact: values.exact ?? false,
+    ...(signal ? { signal } : {}),
+    onRecord: (r, p) => tick(r, { done: ++done, total: budgets.length * waits.length * base.items.length, resumed: p.resumed }),
+  });
   if (err.isTTY) err.write('\n');
-  const rows = combos.map((c, i) => ({ ...c, summary: summaries[i]! }));
+  const rows = result.settings;
+  if (values.report) await writeReport(values.report, { md: () => sweepMarkdown(rows, positionals[0]!), csv: () => sweepCsv(rows), json: () => rows });
   if (values.json) {
-    out.write(`${JSON.stringify({ runs: rows.map((r) => ({ budget: r.budget, waitRounds: r.waitRounds, runFile: r.summary.runFile, summary: r.summary })), hosts: base.pool!.report() })}\n`);
+    out.write(`${JSON.stringify({ runs: rows.map((r) => ({ budget: r.budget, waitRounds: r.waitRounds, runFile: r.runFile, summary: r.summary })), shared: result.shared, fallbacks: result.fallbacks, hosts: base.pool!.report() })}\n`);
     return 0;
   }
   const sources = [...new Set(rows.flatMap((r) => Object.keys(r.summary.sources)))];
   const head = `  ${'budget'.padEnd(8)}${'Wait'.padEnd(6)}${sources.map((s) => s.slice(0, 18).padStart(20)).join('')}${'average'.padStart(10)}`;
   const lines = rows.map((r) => `  ${String(r.budget).padEnd(8)}${String(r.waitRounds).padEnd(6)}${sources.map((s) => (r.summary.sources[s] ? pct(r.summary.sources[s].accuracy) : '–').padStart(20)).join('')}${pct(r.summary.averageOverSources).padStart(10)}`);
   const hosts = base.pool!.report();
-  out.write(`${[head, ...lines, ...(hosts.length > 1 ? hosts.map((h) => `  host ${h.host}: ${h.items} items, ${h.tokensPerSecond.toFixed(1)} tokens/s${h.takenOut ? ` (taken out: ${h.takenOut})` : ''}`) : []), `run files: ${dir}`].join('\n')}\n`);
+  const how = result.shared ? `thoughts generated once at ${Math.max(...budgets)} tokens and cut for the smaller budgets${result.fallbacks ? ` (${result.fallbacks} item runs could not be cut and ran separately)` : ''}` : 'separate runs';
+  out.write(`${[head, ...lines, `  ${how}`, ...(hosts.length > 1 ? hosts.map((h) => `  host ${h.host}: ${h.items} items, ${h.tokensPerSecond.toFixed(1)} tokens/s${h.takenOut ? ` (taken out: ${h.takenOut})` : ''}`) : []), `run files: ${dir}`].join('\n')}\n`);
   return 0;
 }
 
@@ -218,5 +237,40 @@ export async function merge(argv: string[], out: Out): Promise<number> {
   const merged = await mergeRunFiles(positionals, values.out);
   const summary = summarize(merged.header.runId, values.out, merged.records, Math.max(merged.header.planned ?? 0, merged.records.length));
   out.write(values.json ? `${JSON.stringify({ ...summary, duplicates: merged.duplicates })}\n` : `${formatSummary(summary)}\n  ${merged.records.length} items from ${positionals.length} run files${merged.duplicates ? ` (${merged.duplicates} duplicates dropped)` : ''}\n`);
+  return 0;
+}
+
+/** Writes a report in the format its extension names. */
+export async function writeReport(path: string, make: { md: () => string; csv: () => string; json: () => unknown }): Promise<void> {
+  const ext = extname(path).toLowerCase();
+  const text = ext === '.md' ? make.md() : ext === '.csv' ? make.csv() : ext === '.json' ? `${JSON.stringify(make.json(), null, 2)}\n` : undefined;
+  if (text === undefined) throw new UsageError(`--report must end in .md, .csv or .json, got "${path}"`);
+  await mkdir(dirname(resolve(path)), { recursive: true });
+  await writeFile(path, text);
+}
+
+const pctPoints = (x: number) => `${x >= 0 ? '+' : ''}${(100 * x).toFixed(1)}`;
+
+export async function compare(argv: string[], out: Out): Promise<number> {
+  const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: { json: { type: 'boolean', default: false }, report: { type: 'string' } } });
+  if (positionals.length !== 2) throw new UsageError('give two run files: m1 compare a.jsonl b.jsonl');
+  const [a, b] = await Promise.all(positionals.map(async (path) => ({ path, ...(await readRunFile(path)) })));
+  const c = compareRuns(a!, b!);
+  if (values.report) await writeReport(values.report, { md: () => compareMarkdown(c), csv: () => compareCsv(c), json: () => c });
+  if (values.json) {
+    out.write(`${JSON.stringify(c)}\n`);
+    return 0;
+  }
+  const flips = (title: string, list: typeof c.rightToWrong) => [`${title} (${list.length}):`, ...list.slice(0, 20).map((f) => `  ${(f.id ?? `${f.source}#${f.index}`).padEnd(24)} gold ${f.gold ?? '–'}  A ${f.choiceA ?? '–'}  B ${f.choiceB ?? '–'}`), ...(list.length > 20 ? [`  … ${list.length - 20} more`] : [])];
+  out.write(
+    [
+      `A ${c.a.path}: ${pct(c.a.accuracy)} (${c.a.label})`,
+      `B ${c.b.path}: ${pct(c.b.accuracy)} (${c.b.label})`,
+      `B − A: ${pctPoints(c.difference)} points over ${c.items} items (95% CI ${pctPoints(c.ci95[0])} to ${pctPoints(c.ci95[1])}); McNemar exact p = ${c.pValue.toPrecision(3)}`,
+      ...Object.entries(c.sources).map(([name, s]) => `  ${name.padEnd(28)} A ${pct(s.accuracyA).padStart(6)}  B ${pct(s.accuracyB).padStart(6)}  B − A ${pctPoints(s.difference)} (${pctPoints(s.ci95[0])} to ${pctPoints(s.ci95[1])})`),
+      ...flips('right in A, wrong in B', c.rightToWrong),
+      ...flips('wrong in A, right in B', c.wrongToRight),
+    ].join('\n') + '\n',
+  );
   return 0;
 }

@@ -10,11 +10,12 @@ import { lettered, OPTION_LETTERS, type Question } from '../core/prompt';
 import { readChoice, scoreResponse, type Gold } from '../core/score';
 import { toTrace } from '../core/trace';
 import { UsageError, intArg } from './args';
-import { bench, merge, sweep, BENCH_USAGE, MERGE_USAGE, SWEEP_USAGE } from './bench';
+import { bench, compare, merge, sweep, BENCH_USAGE, COMPARE_USAGE, MERGE_USAGE, SWEEP_USAGE } from './bench';
 
 const USAGE = `Usage: m1 ask "<question>" [options]
        m1 bench <file> [options]   (m1 bench --help)
        m1 sweep <file> --budgets 512,1024,… [options]   (m1 sweep --help)
+       m1 compare <a.jsonl> <b.jsonl>   (m1 compare --help)
        m1 merge <run.jsonl>… --out merged.jsonl
 
 Options:
@@ -165,7 +166,7 @@ export async function main(argv: string[]): Promise<number> {
     process.stdout.write(USAGE);
     return command ? 0 : 2;
   }
-  const usages: Record<string, string> = { bench: BENCH_USAGE, sweep: SWEEP_USAGE, merge: MERGE_USAGE };
+  const usages: Record<string, string> = { bench: BENCH_USAGE, sweep: SWEEP_USAGE, compare: COMPARE_USAGE, merge: MERGE_USAGE };
   if (command !== 'ask' && !usages[command]) {
     process.stderr.write(`m1: unknown command "${command}"\n${USAGE}`);
     return 2;
@@ -180,6 +181,7 @@ export async function main(argv: string[]): Promise<number> {
     if (command === 'bench') return await bench(rest, process.env, process.stdout, process.stderr, controller.signal);
     if (command === 'sweep') return await sweep(rest, process.env, process.stdout, process.stderr, controller.signal);
     if (command === 'merge') return await merge(rest, process.stdout);
+    if (command === 'compare') return await compare(rest, process.stdout);
     return await ask(rest, process.env, process.stdout, controller.signal);
   } catch (e) {
     const usage = e instanceof UsageError || (e instanceof Error && 'code' in e && String(e.code).startsWith('ERR_PARSE_ARGS'));

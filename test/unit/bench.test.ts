@@ -144,7 +144,7 @@ describe('benchmark runner', () => {
     const { header, records } = await readRunFile(runFile);
     assert.equal(header.benchHash, base.benchHash);
     assert.equal(records.length, 6);
-    assert.deepEqual(Object.keys(records[0]!).sort(), ['answer', 'answer_idx', 'choice', 'correct', 'extracted', 'finish', 'id', 'index', 'ms', 'question', 'response', 'rounds', 'source', 'tokens']);
+    assert.deepEqual(Object.keys(records[0]!).sort(), ['answer', 'answer_idx', 'choice', 'correct', 'extracted', 'finish', 'id', 'index', 'ms', 'options', 'question', 'response', 'rounds', 'source', 'tokens']);
     const calls = fake().generateLog.length;
     const again = await runBenchmark({ ...base, backend: new OllamaBackend({ host: fake().url }) });
     assert.equal(again.done, 6);

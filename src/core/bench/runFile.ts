@@ -28,6 +28,8 @@ export interface RunRecord {
   index: number;
   id?: string;
   question: string;
+  /** The options as asked (absent in older run files). */
+  options?: Record<string, string>;
   answer_idx: string | null;
   answer: string | null;
   /** The model's answer after the thought. */
@@ -41,10 +43,23 @@ export interface RunRecord {
   /** The server gave no token counts, so these are estimates. */
   tokensEstimated?: boolean;
   finish: { think: string | null; answer: string | null };
-  rounds: Array<{ think: string; waitInjected: string | null }>;
+  rounds: RecordRound[];
   ms: number;
   /** The host that ran it, when the run used several. */
   host?: string;
+}
+
+export interface RecordRound {
+  think: string;
+  /** The Wait string appended after this round, if one was. */
+  waitInjected: string | null;
+  tokens?: number;
+  finish?: string | null;
+  /**
+   * Lengths of the streamed chunks (one token each on Ollama), kept by sweeps so a smaller
+   * budget's thought can be cut from this one at a token boundary.
+   */
+  chunks?: number[];
 }
 
 export const itemKey = (x: { source: string; index: number }) => `${x.source}\u0000${x.index}`;

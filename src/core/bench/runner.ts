@@ -6,7 +6,7 @@ import { existsSync } from 'node:fs';
 import { appendFile, mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { Backend } from '../backends/backend';
-import { askM1, type EngineSettings } from '../engine';
+import { askM1, type EngineEvent, type EngineResult, type EngineSettings } from '../engine';
 import { M1Error } from '../errors';
 import { scoreResponse } from '../score';
 import { wilson } from '../stats';
@@ -37,6 +37,20 @@ export interface RunOptions {
   onRecord?: (r: RunRecord, progress: { done: number; total: number; resumed: boolean }) => void;
   /** Where a line goes; appending to the run file unless a caller needs otherwise. */
   appendLine?: (path: string, line: string) => Promise<void>;
+  /** How an item is answered; the budget-forcing engine unless a sweep derives it. */
+  ask?: (item: BenchItem, backend: Backend, settings: EngineSettings, signal: AbortSignal) => Promise<EngineResult>;
+  /** Keep each round's chunk lengths in the record (sweeps cut smaller budgets from them). */
+  keepChunks?: boolean;
+}
+
+/** The engine on one item, recording the streamed chunks' lengths when asked to. */
+async function askItem(item: BenchItem, backend: Backend, settings: EngineSettings, signal: AbortSignal, chunks?: number[][]): Promise<EngineResult> {
+  const onEvent = chunks
+    ? (ev: EngineEvent) => {
+        if (ev.type === 'think') (chunks[ev.round] ??= []).push(ev.text.length);
+      }
+    : undefined;
+  return askM1({ question: item.question, options: item.options }, { backend, settings, signal }, onEvent);
 }
 
 export interface SourceSummary {
@@ -138,9 +152,11 @@ export async function runBenchmark(opts: RunOptions): Promise<RunSummary> {
       const started = Date.now();
       opts.onStart?.(item);
       let result;
+      let chunks: number[][] | undefined;
       try {
-        const q = { question: item.question, options: item.options };
-        result = await askM1(q, { backend: host.backend, settings: host.model ? { ...opts.settings, model: host.model } : opts.settings, signal: controller.signal });
+        const settings = host.model ? { ...opts.settings, model: host.model } : opts.settings;
+        chunks = opts.keepChunks ? [] : undefined;
+        result = opts.ask ? await opts.ask(item, host.backend, settings, controller.signal) : await askItem(item, host.backend, settings, controller.signal, chunks);
         pool.release(host, result.tokens.think + result.tokens.answer);
       } catch (e) {
         pool.release(host);
@@ -163,6 +179,7 @@ export async function runBenchmark(opts: RunOptions): Promise<RunSummary> {
         index: item.index,
         ...(item.id ? { id: item.id } : {}),
         question: item.question,
+        options: item.options,
         answer_idx: item.answerIdx ?? null,
         answer: item.answer ?? null,
         response: result.answer,
@@ -172,7 +189,7 @@ export async function runBenchmark(opts: RunOptions): Promise<RunSummary> {
         tokens: { think: result.tokens.think, answer: result.tokens.answer },
         ...(result.tokensEstimated ? { tokensEstimated: true } : {}),
         finish: { think: result.finish.think ?? null, answer: result.finish.answer ?? null },
-        rounds: result.rounds.map((r) => ({ think: r.text, waitInjected: r.waitInjected ?? null })),
+        rounds: result.rounds.map((r, i) => ({ think: r.text, waitInjected: r.waitInjected ?? null, tokens: r.tokens, finish: r.finishReason ?? null, ...(chunks ? { chunks: chunks[i] ?? [] } : {}) })),
         ms: Date.now() - started,
         ...(several ? { host: host.backend.label } : {}),
       };

@@ -1,0 +1,137 @@
+// Runs, sweeps and comparisons as CSV, JSON and Markdown (tables, and the sweep figure as SVG).
+import { wilson } from '../stats';
+import type { Comparison } from '../bench/compare';
+import type { RunHeader, RunRecord } from '../bench/runFile';
+import type { RunSummary, SourceSummary } from '../bench/runner';
+import { bestPoint, sweepChart, type SweepSeries } from './svg';
+
+const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
+const ci = (c: [number, number]) => `${pct(c[0])}–${pct(c[1])}`;
+
+/** RFC 4180: quote a cell that holds a comma, a quote or a line break. */
+const cell = (v: unknown) => {
+  const s = v === null || v === undefined ? '' : String(v);
+  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+};
+const csv = (rows: unknown[][]) => rows.map((r) => r.map(cell).join(',')).join('\r\n') + '\r\n';
+
+/** What went wrong with an item, in one word: right, wrong, extraction-failed or unscored. */
+export function itemStatus(r: RunRecord): 'right' | 'wrong' | 'extraction-failed' | 'unscored' {
+  if (r.correct === null) return 'unscored';
+  if (r.correct) return 'right';
+  return r.choice === null ? 'extraction-failed' : 'wrong';
+}
+
+export function runCsv(records: RunRecord[]): string {
+  return csv([
+    ['source', 'index', 'id', 'status', 'gold', 'choice', 'extracted', 'think_tokens', 'answer_tokens', 'think_finish', 'answer_finish', 'rounds', 'ms'],
+    ...records.map((r) => [r.source, r.index, r.id, itemStatus(r), r.answer_idx, r.choice, r.extracted, r.tokens.think, r.tokens.answer, r.finish.think, r.finish.answer, r.rounds.length, r.ms]),
+  ]);
+}
+
+function sourceTable(sources: Record<string, SourceSummary>, overall: SourceSummary, average: number): string[] {
+  return [
+    '| source | accuracy | 95% CI | right / scored | unscored |',
+    '|---|---|---|---|---|',
+    ...Object.entries(sources).map(([name, s]) => `| ${name} | ${pct(s.accuracy)} | ${ci(s.ci95)} | ${s.correct} / ${s.total} | ${s.unscored} |`),
+    `| **overall** | **${pct(overall.accuracy)}** | ${ci(overall.ci95)} | ${overall.correct} / ${overall.total} | ${overall.unscored} |`,
+    `| average over sources | ${pct(average)} | | | |`,
+  ];
+}
+
+export function runMarkdown(header: RunHeader, summary: RunSummary, records: RunRecord[]): string {
+  const cut = records.filter((r) => r.finish.think === 'length').length;
+  const mean = (xs: number[]) => (xs.length ? Math.round(xs.reduce((a, b) => a + b, 0) / xs.length) : 0);
+  const status = (k: string) => records.filter((r) => itemStatus(r) === k).length;
+  return [
+    `# m1 run ${header.runId}`,
+    '',
+    `Benchmark \`${header.benchFile}\` (${header.benchHash.slice(0, 19)}…), ${header.settings.model}${header.modelDigest ? ` (${header.modelDigest.slice(0, 12)})` : ''}, budget ${header.settings.budget}, ${header.settings.waitRounds} Wait rounds, temperature ${header.settings.temperature}, seed ${header.settings.seed}; ${summary.done} of ${summary.total} items${header.subset ? ` (${header.subset})` : ''}.`,
+    '',
+    ...sourceTable(summary.sources, summary.overall, summary.averageOverSources),
+    '',
+    `Thinking tokens: mean ${mean(records.map((r) => r.tokens.think))}, answer tokens: mean ${mean(records.map((r) => r.tokens.answer))}. Thoughts cut by the budget: ${cut}; stopped by themselves: ${records.length - cut}.`,
+    `Right ${status('right')}, wrong ${status('wrong')}, extraction failed ${status('extraction-failed')}, unscored ${status('unscored')}.`,
+    '',
+  ].join('\n');
+}
+
+export interface SweepRow {
+  budget: number;
+  waitRounds: number;
+  summary: RunSummary;
+}
+
+/** One series per source (and the average over sources) for one number of Wait rounds. */
+export function sweepSeries(rows: SweepRow[], waitRounds: number): SweepSeries[] {
+  const at = rows.filter((r) => r.waitRounds === waitRounds).sort((a, b) => a.budget - b.budget);
+  const sources = [...new Set(at.flatMap((r) => Object.keys(r.summary.sources)))];
+  const series: SweepSeries[] = sources.map((name) => ({
+    name,
+    points: at.filter((r) => r.summary.sources[name]).map((r) => ({ budget: r.budget, accuracy: r.summary.sources[name]!.accuracy, ci95: r.summary.sources[name]!.ci95 })),
+  }));
+  if (sources.length > 1) {
+    series.push({ name: 'overall', points: at.map((r) => ({ budget: r.budget, accuracy: r.summary.overall.accuracy, ci95: wilson(r.summary.overall.correct, r.summary.overall.total) })) });
+  }
+  return series;
+}
+
+export function sweepMarkdown(rows: SweepRow[], title: string): string {
+  const waits = [...new Set(rows.map((r) => r.waitRounds))].sort((a, b) => a - b);
+  const out = [`# m1 budget sweep: ${title}`, ''];
+  for (const w of waits) {
+    const series = sweepSeries(rows, w);
+    out.push(`## ${w} Wait round${w === 1 ? '' : 's'}`, '', sweepChart(series, { standalone: true, title: `accuracy against thinking budget, ${w} Wait` }), '');
+    const budgets = [...new Set(rows.filter((r) => r.waitRounds === w).map((r) => r.budget))].sort((a, b) => a - b);
+    out.push(`| source | ${budgets.join(' | ')} | best |`, `|---|${budgets.map(() => '---').join('|')}|---|`);
+    for (const s of series) {
+      const best = bestPoint(s.points);
+      out.push(`| ${s.name} | ${budgets.map((b) => s.points.find((p) => p.budget === b)).map((p) => (p ? pct(p.accuracy) : '–')).join(' | ')} | ${best ? `${best.budget} (${pct(best.accuracy)}, ${ci(best.ci95)})` : '–'} |`);
+    }
+    out.push('');
+  }
+  return out.join('\n');
+}
+
+export function sweepCsv(rows: SweepRow[]): string {
+  return csv([
+    ['budget', 'wait_rounds', 'source', 'accuracy', 'ci95_low', 'ci95_high', 'correct', 'scored'],
+    ...rows.flatMap((r) => [
+      ...Object.entries(r.summary.sources).map(([name, s]) => [r.budget, r.waitRounds, name, s.accuracy, s.ci95[0], s.ci95[1], s.correct, s.total]),
+      [r.budget, r.waitRounds, 'overall', r.summary.overall.accuracy, r.summary.overall.ci95[0], r.summary.overall.ci95[1], r.summary.overall.correct, r.summary.overall.total],
+    ]),
+  ]);
+}
+
+export function compareMarkdown(c: Comparison): string {
+  const flipRows = (list: Comparison['rightToWrong']) => (list.length ? ['| item | gold | A | B |', '|---|---|---|---|', ...list.map((f) => `| ${f.id ?? `${f.source} #${f.index + 1}`} | ${f.gold ?? ''} | ${f.choiceA ?? '–'} | ${f.choiceB ?? '–'} |`)] : ['none']);
+  return [
+    '# m1 run comparison',
+    '',
+    `A: \`${c.a.path}\` (${c.a.label}) — ${pct(c.a.accuracy)}`,
+    `B: \`${c.b.path}\` (${c.b.label}) — ${pct(c.b.accuracy)}`,
+    '',
+    `Over ${c.items} items scored in both: B − A = ${(100 * c.difference).toFixed(1)} points (95% CI ${(100 * c.ci95[0]).toFixed(1)} to ${(100 * c.ci95[1]).toFixed(1)}, Newcombe); McNemar exact p = ${c.pValue.toPrecision(3)}. Both right ${c.counts.both}, only A ${c.counts.onlyA}, only B ${c.counts.onlyB}, both wrong ${c.counts.neither}.`,
+    '',
+    '| source | items | A | B | B − A | 95% CI |',
+    '|---|---|---|---|---|---|',
+    ...Object.entries(c.sources).map(([name, s]) => `| ${name} | ${s.items} | ${pct(s.accuracyA)} | ${pct(s.accuracyB)} | ${(100 * s.difference).toFixed(1)} | ${(100 * s.ci95[0]).toFixed(1)} to ${(100 * s.ci95[1]).toFixed(1)} |`),
+    '',
+    `## Right in A, wrong in B (${c.rightToWrong.length})`,
+    '',
+    ...flipRows(c.rightToWrong),
+    '',
+    `## Wrong in A, right in B (${c.wrongToRight.length})`,
+    '',
+    ...flipRows(c.wrongToRight),
+    '',
+  ].join('\n');
+}
+
+export function compareCsv(c: Comparison): string {
+  return csv([
+    ['direction', 'source', 'index', 'id', 'gold', 'choice_a', 'choice_b'],
+    ...c.rightToWrong.map((f) => ['right_to_wrong', f.source, f.index, f.id, f.gold, f.choiceA, f.choiceB]),
+    ...c.wrongToRight.map((f) => ['wrong_to_right', f.source, f.index, f.id, f.gold, f.choiceA, f.choiceB]),
+  ]);
+}
