@@ -51,6 +51,7 @@ builds.push({
   entryPoints: ['webview-ui/src/main.ts'],
   outfile: 'dist/webview/main.js',
 });
+builds.push({ ...builds.at(-1), entryPoints: ['webview-ui/src/results.ts'], outfile: 'dist/webview/results.js' });
 if (!production) {
   builds.push({
     ...node,

@@ -2,6 +2,7 @@
 import type * as vscode from 'vscode';
 import type { Benchmarks } from './bench';
 import type { OllamaManager } from './ollama/manager';
+import type { ResultsPanels } from './results/panel';
 import type { PanelProvider } from './panel/provider';
 
 export interface Ctx {
@@ -13,4 +14,5 @@ export interface Ctx {
   ollama: OllamaManager;
   serverLog: vscode.LogOutputChannel;
   benchmarks: Benchmarks;
+  results: ResultsPanels;
 }

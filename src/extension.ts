@@ -5,6 +5,7 @@ import { registerCommands } from './commands';
 import type { Ctx } from './context';
 import { OllamaManager } from './ollama/manager';
 import { registerPanel } from './panel/provider';
+import { ResultsPanels } from './results/panel';
 import { registerServerTree } from './views/serverTree';
 
 export function activate(extension: vscode.ExtensionContext): void {
@@ -17,7 +18,7 @@ export function activate(extension: vscode.ExtensionContext): void {
     const ollama = new OllamaManager(log, serverLog);
     extension.subscriptions.push(serverLog, ollama);
     const base = { extension, log, reasoning };
-    const ctx: Ctx = { ...base, panel: registerPanel(base), ollama, serverLog, benchmarks: registerBenchmarks(extension, log) };
+    const ctx: Ctx = { ...base, panel: registerPanel(base), ollama, serverLog, benchmarks: registerBenchmarks(extension, log), results: new ResultsPanels(extension.extensionUri, log) };
     extension.subscriptions.push(ollama.onDidChangeState(() => void ctx.panel.refreshServer()));
     registerCommands(ctx);
     const tree = registerServerTree(ctx);

@@ -44,7 +44,7 @@ interface Pick<T> extends vscode.QuickPickItem {
 /** One step: a quick pick whose active row is the last choice, so Enter keeps it. */
 async function step<T>(title: string, n: string, items: Array<Pick<T>>, active: T | undefined, canPickMany = false): Promise<Array<Pick<T>> | undefined> {
   const qp = vscode.window.createQuickPick<Pick<T>>();
-  qp.title = `m1: Run Benchmark (${n}) · ${title}`;
+  qp.title = `${n} · ${title}`;
   qp.items = items;
   qp.canSelectMany = canPickMany;
   qp.ignoreFocusOut = true;
@@ -73,64 +73,74 @@ async function askInt(prompt: string, value: number | undefined, min = 1): Promi
 
 const k = (n: number) => (n >= 1024 && n % 1024 === 0 ? `${n / 1024}K` : String(n));
 
-/**
- * Asks every setting of a run, and which items when `bench` is given (the Testing view chooses
- * items itself); undefined when the user backs out.
- */
-export async function pickBenchChoice(state: vscode.Memento, secrets: vscode.SecretStorage, bench?: { sources: string[]; itemCount: number }): Promise<BenchChoice | undefined> {
+export interface PickOptions {
+  /** The benchmark, to ask which items (the Testing view chooses items itself). */
+  bench?: { sources: string[]; itemCount: number };
+  /** A sweep brings its own budgets and Wait rounds: do not ask them. */
+  grid?: boolean;
+  /** Shown in each step's title. */
+  title?: string;
+}
+
+/** Asks every setting of a run; undefined when the user backs out. */
+export async function pickBenchChoice(state: vscode.Memento, secrets: vscode.SecretStorage, o: PickOptions = {}): Promise<BenchChoice | undefined> {
+  const { bench, grid = false, title = 'm1: Run Benchmark' } = o;
   const last = lastChoice(state);
   // With servers in m1.hosts, each has its slots: no concurrency step.
   const hosts = configuredHosts();
-  const steps = (bench ? 5 : 4) - (hosts.length ? 1 : 0);
-  const n = (i: number) => `${i}/${steps}`;
+  const steps = 1 + (grid ? 0 : 2) + (hosts.length ? 0 : 1) + (bench ? 1 : 0);
+  let at = 0;
+  const next = () => `${title} (${++at}/${steps})`;
   const models = await modelChoices(secrets, hosts);
   const modelPick = await step(
     'model',
-    n(1),
+    next(),
     models.map((m) => ({ label: m.name, description: m.description, value: m.name })),
     models.find((m) => isModelNamed(m, last.settings.model))?.name,
   );
   if (!modelPick?.[0]) return undefined;
-
-  const budgets = [...new Set([...BUDGETS, last.settings.budget])].sort((a, b) => a - b);
-  const budgetPick = await step(
-    'thinking budget',
-    n(2),
-    [
-      ...budgets.map((b) => ({ label: `${k(b)} tokens`, description: b === 4096 ? "the paper's optimum" : '', value: b })),
-      { label: 'Other…', value: 0 },
-    ],
-    last.settings.budget,
-  );
-  if (!budgetPick?.[0]) return undefined;
-  const budget = budgetPick[0].value || (await askInt('Thinking budget in tokens', last.settings.budget, 1));
-  if (!budget) return undefined;
-
-  const waitPick = await step(
-    '"Wait" rounds',
-    n(3),
-    WAIT_ROUNDS.map((w) => ({ label: `${w} Wait round${w === 1 ? '' : 's'}`, description: w === 0 ? 'no budget forcing beyond the cut' : '', value: w })),
-    last.settings.waitRounds,
-  );
-  if (!waitPick?.[0]) return undefined;
+  let { budget, waitRounds } = last.settings;
+  if (!grid) {
+    const picked = await pickBudgetAndWait(last.settings, next);
+    if (!picked) return undefined;
+    ({ budget, waitRounds } = picked);
+  }
 
   // The hosts in m1.hosts bring their own slots; the local server asks.
-  const concurrency = hosts.length ? last.concurrency : await pickConcurrency(last.concurrency, n(4));
+  const concurrency = hosts.length ? last.concurrency : await pickConcurrency(last.concurrency, next());
   if (concurrency === undefined) return undefined;
 
-  const subset = bench ? await pickSubset(bench, last.subset, n(steps)) : last.subset;
+  const subset = bench ? await pickSubset(bench, last.subset, next()) : last.subset;
   if (!subset) return undefined;
 
-  const choice: BenchChoice = {
-    settings: { ...last.settings, model: modelPick[0].value, budget, waitRounds: waitPick[0].value },
-    concurrency,
-    subset,
-  };
+  const choice: BenchChoice = { settings: { ...last.settings, model: modelPick[0].value, budget, waitRounds }, concurrency, subset };
   await state.update(KEY, choice);
   return choice;
 }
 
-type SubsetKind = 'all' | 'sources' | 'first' | 'random';
+async function pickBudgetAndWait(last: EngineSettings, next: () => string): Promise<{ budget: number; waitRounds: number } | undefined> {
+  const budgets = [...new Set([...BUDGETS, last.budget])].sort((a, b) => a - b);
+  const budgetPick = await step(
+    'thinking budget',
+    next(),
+    [
+      ...budgets.map((b) => ({ label: `${k(b)} tokens`, description: b === 4096 ? "the paper's optimum" : '', value: b })),
+      { label: 'Other…', value: 0 },
+    ],
+    last.budget,
+  );
+  if (!budgetPick?.[0]) return undefined;
+  const budget = budgetPick[0].value || (await askInt('Thinking budget in tokens', last.budget, 1));
+  if (!budget) return undefined;
+  const waitPick = await step(
+    '"Wait" rounds',
+    next(),
+    WAIT_ROUNDS.map((w) => ({ label: `${w} Wait round${w === 1 ? '' : 's'}`, description: w === 0 ? 'no budget forcing beyond the cut' : '', value: w })),
+    last.waitRounds,
+  );
+  if (!waitPick?.[0]) return undefined;
+  return { budget, waitRounds: waitPick[0].value };
+}
 
 async function pickConcurrency(last: number, stepLabel: string): Promise<number | undefined> {
   const slots = serverParallelSlots();
@@ -156,6 +166,8 @@ async function modelChoices(secrets: vscode.SecretStorage, hosts: HostSpec[]): P
   const first = hosts[0]!;
   return (await hostModels(secrets, first)).map((name) => ({ name, description: `on ${describeHost(first)}${hosts.length > 1 ? ` and ${hosts.length - 1} more` : ''}` }));
 }
+
+type SubsetKind = 'all' | 'sources' | 'first' | 'random';
 
 async function pickSubset(bench: { sources: string[]; itemCount: number }, last: Subset, stepLabel: string): Promise<Subset | undefined> {
   const lastKind: SubsetKind = last.random !== undefined ? 'random' : last.first !== undefined ? 'first' : last.sources?.length ? 'sources' : 'all';

@@ -149,8 +149,8 @@ export class EditorBenchRunner {
     const out = (s.hosts ?? []).filter((h) => h.takenOut);
     const hostsNote = out.length ? ` ${out.length} of ${s.hosts!.length} servers failed and were taken out; the others finished the run.` : '';
     this.log.info(text + hostsNote);
-    const pick = await vscode.window.showInformationMessage(text + hostsNote, 'Open Run File', 'Show Tests', ...(out.length ? ['Show Log'] : []));
-    if (pick === 'Open Run File') await vscode.window.showTextDocument(vscode.Uri.file(s.runFile));
+    const pick = await vscode.window.showInformationMessage(text + hostsNote, 'Open Results', 'Show Tests', ...(out.length ? ['Show Log'] : []));
+    if (pick === 'Open Results') await vscode.commands.executeCommand('m1.openResults', vscode.Uri.file(s.runFile));
     if (pick === 'Show Tests') await vscode.commands.executeCommand('workbench.view.testing.focus');
     if (pick === 'Show Log') this.log.show();
   }

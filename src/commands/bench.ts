@@ -41,7 +41,7 @@ export async function runBenchmarkCommand(ctx: Ctx, arg?: unknown): Promise<void
     throw new M1Error('bad-input', `${name} has no runnable items${file.error ? ' (see the problems on the file in the Testing view)' : ''}: m1 reads m1/HuatuoGPT JSON, JSONL or CSV with question, options and answer_idx fields (other names can be mapped in the setting m1.bench.fields).`);
   }
   const sources = [...new Set(items.map((i) => i.source))];
-  const choice = await pickBenchChoice(ctx.extension.workspaceState, ctx.extension.secrets, { sources, itemCount: items.length });
+  const choice = await pickBenchChoice(ctx.extension.workspaceState, ctx.extension.secrets, { bench: { sources, itemCount: items.length } });
   if (!choice) return;
   const selected = selectItems(items, choice.subset);
   if (!selected.length) throw new M1Error('bad-input', `No item of ${name} matches ${describeSubset(choice.subset)}.`);

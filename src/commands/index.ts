@@ -4,6 +4,7 @@ import type { Ctx } from '../context';
 import { askQuestion, askSelection } from './ask';
 import { runBenchmarkCommand } from './bench';
 import { addHost, setApiKey } from '../bench/hosts';
+import { compareRunsCommand, openResults, openSweep, runSweepCommand } from './results';
 import { showError } from './errors';
 import { getModel, serverActions } from './model';
 import { checkServer, selectModel } from './server';
@@ -23,6 +24,10 @@ export const COMMANDS: Record<string, Handler> = {
   'm1.getModel': getModel,
   'm1.serverActions': serverActions,
   'm1.runBenchmark': runBenchmarkCommand,
+  'm1.openResults': openResults,
+  'm1.openSweep': openSweep,
+  'm1.compareRuns': compareRunsCommand,
+  'm1.runSweep': runSweepCommand,
   'm1.addHost': (ctx) => addHost(ctx.extension.secrets),
   'm1.setApiKey': (ctx, url) => setApiKey(ctx.extension.secrets, typeof url === 'string' ? url : undefined),
 };

@@ -18,6 +18,9 @@ export interface TraceFile {
   options?: Record<string, string>;
   gold?: { answerIdx: string; answer: string };
   model: string;
+  modelDigest?: string;
+  /** The run and item this trace was exported from, if it came from a benchmark run. */
+  run?: { runId: string; source: string; index: number; id?: string };
   settings: Omit<EngineSettings, 'model'>;
   prompt: string;
   rounds: Array<{ think: string; tokens: number; finishReason?: string; waitInjected?: string }>;

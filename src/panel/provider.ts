@@ -12,7 +12,7 @@ import { OLLAMA_DOWNLOAD_URL } from '../commands/errors';
 import { entryFromResult, engineSettings, traceFromEntry } from './entry';
 import { HistoryStore } from './history';
 import { panelSettingsSchema, parseToExtension } from './validate';
-import { panelHtml } from './html';
+import { webviewHtml } from '../webviewHtml';
 import { BUDGET_MAX, BUDGET_MIN, appendEvent, type CompareRow, type HistoryEntry, type PanelEvent, type PanelSettings, type PanelCommand, type RunStart, type ServerState, type ToExtension, type ToWebview } from './protocol';
 
 type PanelCtx = Pick<Ctx, 'extension' | 'log' | 'reasoning'>;
@@ -45,7 +45,7 @@ export class PanelProvider implements vscode.WebviewViewProvider {
       enableScripts: true,
       localResourceRoots: [vscode.Uri.joinPath(root, 'dist', 'webview'), vscode.Uri.joinPath(root, 'media')],
     };
-    view.webview.html = panelHtml(view.webview, root, vscode.Uri.joinPath);
+    view.webview.html = webviewHtml(view.webview, root, vscode.Uri.joinPath, { script: ['dist', 'webview', 'main.js'], style: ['media', 'panel.css'], title: 'Ask m1' });
     view.webview.onDidReceiveMessage((data: unknown) => {
       const parsed = parseToExtension(data);
       if (!parsed.ok) {

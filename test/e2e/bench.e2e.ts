@@ -3,46 +3,29 @@
 import assert from 'node:assert/strict';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Page } from 'playwright-core';
-import { runCommand } from '../harness/browser';
+import { openFile, quickPickStep, runCommand } from '../harness/browser';
 import { expectText } from './expect';
 import { toast, useSession } from './session';
-
-/** Answers one step of the Run Benchmark quick picks: waits for its title, filters, Enter. */
-async function answer(page: Page, title: string, filter?: string): Promise<void> {
-  await expectText(page.locator('.quick-input-widget .quick-input-title'), title);
-  if (filter !== undefined) await page.locator('.quick-input-widget input').fill(filter);
-  await page.keyboard.press('Enter');
-}
 
 describe('e2e: benchmarks from the palette and the Testing view', function () {
   this.timeout(180_000);
   const s = useSession({}, { 'workbench.colorTheme': 'Default Dark Modern' });
   const runFiles = () => readdirSync(join(s().workspace, '.m1', 'runs')).filter((f) => f.endsWith('.jsonl'));
 
-  async function openBenchmark(): Promise<void> {
-    const { page } = s();
-    await page.keyboard.press('Control+P');
-    await page.locator('.quick-input-widget input').fill('benchmark.json');
-    await page.locator('.quick-input-list .monaco-list-row', { hasText: 'benchmark.json' }).first().waitFor();
-    await page.keyboard.press('Enter');
-    await page.locator('.tab', { hasText: 'benchmark.json' }).first().waitFor();
-  }
-
   /** m1: Run Benchmark on the open file at budget 1K with one Wait round, all items. */
   async function runFromPalette(): Promise<void> {
     const { page } = s();
     await runCommand(page, 'm1: Run Benchmark');
-    await answer(page, '(1/5) · model');
-    await answer(page, '(2/5) · thinking budget', '1K tokens');
-    await answer(page, '(3/5) · "Wait" rounds', '1 Wait round');
-    await answer(page, '(4/5) · requests at once', '2 at once');
-    await answer(page, '(5/5) · items', 'All 6');
+    await quickPickStep(page, '(1/5) · model');
+    await quickPickStep(page, '(2/5) · thinking budget', '1K tokens');
+    await quickPickStep(page, '(3/5) · "Wait" rounds', '1 Wait round');
+    await quickPickStep(page, '(4/5) · requests at once', '2 at once');
+    await quickPickStep(page, '(5/5) · items', 'All 6');
   }
 
   it('runs the sample benchmark and shows pass/fail per question in the Testing view', async () => {
     const { page, fake } = s();
-    await openBenchmark();
+    await openFile(page, 'benchmark.json');
     const requestsBefore = fake.generateLog.length;
     await runFromPalette();
     // The Wait round makes m1 flip the nephrotic-syndrome item (medqa-003) to a wrong answer.
@@ -112,11 +95,11 @@ describe('e2e: benchmarks from the palette and the Testing view', function () {
     fake.options.tokenDelayMs = 2;
     // Running the same file with the same settings offers to resume the unfinished run.
     await runCommand(page, 'm1: Run Benchmark');
-    await answer(page, '(1/5) · model');
-    await answer(page, '(2/5) · thinking budget');
-    await answer(page, '(3/5) · "Wait" rounds');
-    await answer(page, '(4/5) · requests at once');
-    await answer(page, '(5/5) · items');
+    await quickPickStep(page, '(1/5) · model');
+    await quickPickStep(page, '(2/5) · thinking budget');
+    await quickPickStep(page, '(3/5) · "Wait" rounds');
+    await quickPickStep(page, '(4/5) · requests at once');
+    await quickPickStep(page, '(5/5) · items');
     await expectText(page.locator('.quick-input-widget'), `${kept} of 6 done`);
     await page.keyboard.press('Enter');
     await toast(page, /5 of 6 right/).waitFor({ timeout: 60_000 });

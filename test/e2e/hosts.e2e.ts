@@ -1,20 +1,13 @@
 // Benchmark runs spread over two OpenAI-compatible servers (fake vLLM) from the m1.hosts setting,
 // with an API key kept in VS Code's secret storage.
 import assert from 'node:assert/strict';
-import type { Page } from 'playwright-core';
 import { DEMO_SCRIPTS } from '../fake-ollama/demo';
 import { startFakeOpenAI, type FakeOpenAI } from '../fake-openai/server';
-import { runCommand } from '../harness/browser';
+import { openFile, quickPickStep, runCommand } from '../harness/browser';
 import { expectText } from './expect';
 import { toast, useSession } from './session';
 
 const MODEL = 'UCSC-VLAA/m1-7B-23K';
-
-async function answer(page: Page, title: string, filter?: string): Promise<void> {
-  await expectText(page.locator('.quick-input-widget .quick-input-title'), title);
-  if (filter !== undefined) await page.locator('.quick-input-widget input').fill(filter);
-  await page.keyboard.press('Enter');
-}
 
 describe('e2e: benchmark runs over several servers', function () {
   this.timeout(180_000);
@@ -34,17 +27,13 @@ describe('e2e: benchmark runs over several servers', function () {
 
   async function runSample(): Promise<void> {
     const { page } = s();
-    await page.keyboard.press('Control+P');
-    await page.locator('.quick-input-widget input').fill('benchmark.json');
-    await page.locator('.quick-input-list .monaco-list-row', { hasText: 'benchmark.json' }).first().waitFor();
-    await page.keyboard.press('Enter');
-    await page.locator('.tab', { hasText: 'benchmark.json' }).first().waitFor();
+    await openFile(page, 'benchmark.json');
     await runCommand(page, 'm1: Run Benchmark');
     // The model comes from what the first server serves; no concurrency step (servers have slots).
-    await answer(page, '(1/4) · model', MODEL);
-    await answer(page, '(2/4) · thinking budget', '1K tokens');
-    await answer(page, '(3/4) · "Wait" rounds', '0 Wait');
-    await answer(page, '(4/4) · items', 'All 6');
+    await quickPickStep(page, '(1/4) · model', MODEL);
+    await quickPickStep(page, '(2/4) · thinking budget', '1K tokens');
+    await quickPickStep(page, '(3/4) · "Wait" rounds', '0 Wait');
+    await quickPickStep(page, '(4/4) · items', 'All 6');
   }
 
   it('takes out a server that refuses the key and finishes on the other', async () => {

@@ -44,3 +44,24 @@ export async function runCommand(page: Page, title: string): Promise<void> {
   await openPalette(page, title, title);
   await page.keyboard.press('Enter');
 }
+
+/** Answers one step of a multi-step quick pick: waits for its title, filters, presses Enter. */
+export async function quickPickStep(page: Page, title: string, filter?: string): Promise<void> {
+  const deadline = Date.now() + 20_000;
+  const titleEl = page.locator('.quick-input-widget .quick-input-title');
+  while (!(await titleEl.innerText().catch(() => '')).includes(title)) {
+    if (Date.now() > deadline) throw new Error(`no quick pick titled "${title}"; saw "${await titleEl.innerText().catch(() => '')}"`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  if (filter !== undefined) await page.locator('.quick-input-widget input').fill(filter);
+  await page.keyboard.press('Enter');
+}
+
+/** Opens a workspace file with Quick Open and waits for its tab. */
+export async function openFile(page: Page, name: string): Promise<void> {
+  await page.keyboard.press('Control+P');
+  await page.locator('.quick-input-widget input').fill(name);
+  await page.locator('.quick-input-list .monaco-list-row', { hasText: name }).first().waitFor({ timeout: 20_000 });
+  await page.keyboard.press('Enter');
+  await page.locator('.tab', { hasText: name }).first().waitFor();
+}

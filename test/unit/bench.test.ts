@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { OllamaBackend } from '../../src/core/backends/ollama';
 import { parseCsvBench, parseJsonBench, parseJsonlBench, readBench, withFields, type BenchItem } from '../../src/core/bench/format';
-import { findUnfinishedRuns, hashFile, readRunFile, sameSettings } from '../../src/core/bench/runFile';
+import { findUnfinishedRuns, hashFile, readRunFile, readRunRecord, sameSettings } from '../../src/core/bench/runFile';
 import { runBenchmark } from '../../src/core/bench/runner';
 import { describeSubset, selectItems } from '../../src/core/bench/subset';
 import { PAPER_DEFAULTS } from '../../src/core/engine';
@@ -123,6 +123,22 @@ describe('benchmark subsets', () => {
 });
 
 describe('run files', () => {
+  it('reads records without their thoughts exactly, and one record in full', async () => {
+    const path = join(tmp(), 'run.jsonl');
+    const header = { type: 'header', version: 1, runId: 'r', createdAt: '', benchFile: 'b', benchHash: 'sha256:b', settings: { model: MODEL, ...PAPER_DEFAULTS } };
+    // Thoughts that contain the separators a naive cut would trip on.
+    const thoughts = ['plain', 'has ],"ms": inside and \\"quotes\\"', '"rounds":[ too ]'];
+    const records = thoughts.map((think, index) => ({ source: 'S', index, question: 'q', answer_idx: 'A', answer: 'a', response: 'r', extracted: 'A', choice: 'A', correct: true, tokens: { think: 1, answer: 1 }, finish: { think: 'stop', answer: 'stop' }, rounds: [{ think, waitInjected: null }], ms: 3 }));
+    writeFileSync(path, [header, ...records].map((x) => JSON.stringify(x)).join('\n') + '\n{"source":"S","ind');
+    const full = await readRunFile(path);
+    const light = await readRunFile(path, { rounds: false });
+    assert.deepEqual(full.records.map((r) => r.rounds[0]!.think), thoughts, 'a torn last line is ignored');
+    assert.deepEqual(light.records, full.records.map((r) => ({ ...r, rounds: [] })));
+    assert.equal((await readRunRecord(path, 'S\u00002'))!.rounds[0]!.think, '"rounds":[ too ]');
+    writeFileSync(path, [header, records[0]].map((x) => JSON.stringify(x)).join('\n') + '\nnot json\n' + JSON.stringify(records[1]) + '\n');
+    await assert.rejects(readRunFile(path), /run\.jsonl:3: not a run file line/);
+  });
+
   it('compares settings whatever the key order', () => {
     assert.ok(sameSettings({ model: 'm', ...PAPER_DEFAULTS }, { ...PAPER_DEFAULTS, model: 'm' }));
     assert.ok(!sameSettings({ model: 'm', ...PAPER_DEFAULTS }, { ...PAPER_DEFAULTS, model: 'n' }));

@@ -2,7 +2,7 @@
 // item, appended as each finishes. Reading tolerates a torn last line (a kill mid-write).
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { readdir, readFile } from 'node:fs/promises';
+import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { EngineSettings } from '../engine';
@@ -73,22 +73,64 @@ export async function hashFile(path: string): Promise<string> {
 const isHeader = (x: unknown): x is RunHeader =>
   typeof x === 'object' && x !== null && (x as RunHeader).type === 'header' && typeof (x as RunHeader).benchHash === 'string' && typeof (x as RunHeader).settings === 'object';
 
-/** Reads a run file: its header and the records written so far (a torn last line is ignored). */
-export async function readRunFile(path: string): Promise<{ header: RunHeader; records: RunRecord[] }> {
-  const lines = (await readFile(path, 'utf8')).split('\n').filter((l) => l.trim());
+/**
+ * A record line without its rounds (the thoughts: nearly all of its bytes), for views that only
+ * need the figures. The writer puts `rounds` right before `ms`, and `],"ms":` cannot occur inside
+ * a JSON string (its quote would be escaped), so the cut is exact; any doubt falls back to the
+ * whole line.
+ */
+function parseWithoutRounds(line: string): unknown {
+  const start = line.indexOf(',"rounds":[');
+  const end = start < 0 ? -1 : line.indexOf('],"ms":', start);
+  if (end < 0) return JSON.parse(line);
+  try {
+    return { ...(JSON.parse(line.slice(0, start) + line.slice(end + 1)) as object), rounds: [] };
+  } catch {
+    return JSON.parse(line);
+  }
+}
+
+/**
+ * Reads a run file: its header and the records written so far (a torn last line is ignored).
+ * `rounds: false` leaves the thoughts out (records then have `rounds: []`), which is what makes a
+ * large run's results open quickly.
+ */
+export async function readRunFile(path: string, o: { rounds?: boolean } = {}): Promise<{ header: RunHeader; records: RunRecord[] }> {
+  const parse = o.rounds === false ? parseWithoutRounds : (l: string) => JSON.parse(l) as unknown;
   const parsed: unknown[] = [];
-  lines.forEach((l, i) => {
+  let pending: { line: string; n: number } | undefined;
+  let n = 0;
+  // Line by line: a large run file is never held as one string.
+  for await (const line of createInterface({ input: createReadStream(path, 'utf8'), crlfDelay: Infinity })) {
+    n++;
+    if (!line.trim()) continue;
+    if (pending) throw new M1Error('bad-input', `${path}:${pending.n}: not a run file line`);
     try {
-      parsed.push(JSON.parse(l));
+      parsed.push(n === 1 ? JSON.parse(line) : parse(line));
     } catch {
-      if (i !== lines.length - 1) throw new M1Error('bad-input', `${path}:${i + 1}: not a run file line`);
+      pending = { line, n }; // only the last line may be torn (a kill mid-write)
     }
-  });
+  }
   const header = parsed[0];
   if (!isHeader(header)) throw new M1Error('bad-input', `${path} is not an m1 run file (no header line).`);
   const seen = new Map<string, RunRecord>();
   for (const r of parsed.slice(1) as RunRecord[]) seen.set(itemKey(r), r);
   return { header, records: [...seen.values()] };
+}
+
+/** One item's full record (with its thought), read again from the run file. */
+export async function readRunRecord(path: string, key: string): Promise<RunRecord | undefined> {
+  let found: RunRecord | undefined;
+  for await (const line of createInterface({ input: createReadStream(path, 'utf8'), crlfDelay: Infinity })) {
+    if (!line.includes('"index":')) continue;
+    try {
+      const r = JSON.parse(line) as RunRecord;
+      if (itemKey(r) === key) found = r; // the last copy wins, as in readRunFile
+    } catch {
+      // a torn last line
+    }
+  }
+  return found;
 }
 
 /** The header line alone, without reading the rest of a possibly large file. */
@@ -131,7 +173,7 @@ export async function findUnfinishedRuns(dir: string, benchHash: string, setting
     const path = join(dir, name);
     const header = await readRunHeader(path).catch(() => undefined);
     if (!header || header.benchHash !== benchHash || !sameSettings(header.settings, settings)) continue;
-    const { records } = await readRunFile(path).catch(() => ({ records: [] as RunRecord[] }));
+    const { records } = await readRunFile(path, { rounds: false }).catch(() => ({ records: [] as RunRecord[] }));
     if (header.planned !== undefined && records.length < header.planned) out.push({ path, header, done: records.length });
   }
   return out.sort((a, b) => b.header.createdAt.localeCompare(a.header.createdAt));

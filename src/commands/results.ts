@@ -1,0 +1,138 @@
+// "m1: Open Results", "m1: Open Budget Sweep", "m1: Compare Runs" and "m1: Run Budget Sweep".
+import { readdir, stat } from 'node:fs/promises';
+import { basename, join } from 'node:path';
+import * as vscode from 'vscode';
+import { requireTrust } from '../bench';
+import { runPool } from '../bench/hosts';
+import { pickBenchChoice } from '../bench/pickSettings';
+import { runsDirFor } from '../bench/runInEditor';
+import { readConfig } from '../config';
+import { hashFile, readRunHeader, type RunHeader } from '../core/bench/runFile';
+import { describeSubset, selectItems } from '../core/bench/subset';
+import { runSweep } from '../core/bench/sweep';
+import { M1Error } from '../core/errors';
+import { loadComparison, loadRun, loadSweep } from '../results/views';
+import type { Ctx } from '../context';
+
+interface RunFileInfo {
+  path: string;
+  header: RunHeader;
+  mtime: number;
+}
+
+/** Run files under every workspace folder's .m1/runs (sweep folders included), newest first. */
+async function runFiles(): Promise<RunFileInfo[]> {
+  const out: RunFileInfo[] = [];
+  const visit = async (dir: string, depth: number): Promise<void> => {
+    const entries = await readdir(dir, { withFileTypes: true }).catch(() => []);
+    for (const e of entries) {
+      const path = join(dir, e.name);
+      if (e.isDirectory() && depth === 0) await visit(path, 1);
+      else if (e.isFile() && e.name.endsWith('.jsonl')) {
+        const header = await readRunHeader(path).catch(() => undefined);
+        if (header) out.push({ path, header, mtime: (await stat(path)).mtimeMs });
+      }
+    }
+  };
+  for (const f of vscode.workspace.workspaceFolders ?? []) await visit(join(f.uri.fsPath, '.m1', 'runs'), 0);
+  return out.sort((a, b) => b.mtime - a.mtime);
+}
+
+const describeRun = (r: RunFileInfo) => ({
+  label: vscode.workspace.asRelativePath(r.path),
+  description: `${basename(r.header.benchFile)} · budget ${r.header.settings.budget} · ${r.header.settings.waitRounds} Wait · ${r.header.settings.model}`,
+  detail: new Date(r.header.createdAt).toLocaleString(),
+  run: r,
+});
+
+async function pickRun(title: string, filter: (r: RunFileInfo) => boolean = () => true): Promise<RunFileInfo | undefined> {
+  const runs = (await runFiles()).filter(filter);
+  if (!runs.length) throw new M1Error('bad-input', 'No run files in .m1/runs yet: run a benchmark first ("m1: Run Benchmark" or m1 bench).');
+  return (await vscode.window.showQuickPick(runs.map(describeRun), { title, matchOnDescription: true }))?.run;
+}
+
+const uriArg = (x: unknown) => (x instanceof vscode.Uri ? x : undefined);
+
+export async function openResults(ctx: Ctx, arg?: unknown): Promise<void> {
+  const path = uriArg(arg)?.fsPath ?? (await pickRun('m1: results of which run?'))?.path;
+  if (!path) return;
+  const { data, view } = await loadRun(path);
+  ctx.results.show(view, { kind: 'run', run: data });
+}
+
+export async function openSweep(ctx: Ctx, arg?: unknown): Promise<void> {
+  let dir = uriArg(arg)?.fsPath;
+  if (!dir) {
+    const dirs = [...new Set((await runFiles()).map((r) => r.path).filter((p) => /budget-\d+-wait-\d+\.jsonl$/.test(p)).map((p) => join(p, '..')))];
+    if (!dirs.length) throw new M1Error('bad-input', 'No budget sweeps in .m1/runs yet: run one with "m1: Run Budget Sweep" or m1 sweep.');
+    dir = (await vscode.window.showQuickPick(dirs.map((d) => ({ label: vscode.workspace.asRelativePath(d), dir: d })), { title: 'm1: which sweep?' }))?.dir;
+  }
+  if (!dir) return;
+  const { rows, view } = await loadSweep(dir);
+  ctx.results.show(view, { kind: 'sweep', dir, rows });
+}
+
+export async function compareRunsCommand(ctx: Ctx, arg?: unknown, second?: unknown): Promise<void> {
+  // From the Explorer with two run files selected: (clicked, [all selected]).
+  const selected = Array.isArray(second) ? second.filter((x): x is vscode.Uri => x instanceof vscode.Uri) : [];
+  let a = selected[0]?.fsPath ?? uriArg(arg)?.fsPath;
+  let b = selected[1]?.fsPath;
+  if (!a) a = (await pickRun('m1: compare which run (A)?'))?.path;
+  if (!a) return;
+  if (!b) {
+    const header = await readRunHeader(a);
+    b = (await pickRun(`m1: compare ${basename(a)} with (B)?`, (r) => r.path !== a && r.header.benchHash === header?.benchHash))?.path;
+  }
+  if (!b) return;
+  const { runs, view } = await loadComparison(a, b);
+  ctx.results.show(view, { kind: 'compare', runs });
+}
+
+const BUDGET_GRID = [256, 512, 1024, 2048, 4096, 8192, 16384];
+
+/** "m1: Run Budget Sweep": budgets and Wait rounds by multi-select, then the sweep view. */
+export async function runSweepCommand(ctx: Ctx, arg?: unknown): Promise<void> {
+  requireTrust();
+  const uri = uriArg(arg) ?? vscode.window.activeTextEditor?.document.uri;
+  if (!uri || !/\.(json|jsonl|csv)$/i.test(uri.fsPath)) throw new M1Error('bad-input', 'Open a benchmark file (JSON, JSONL or CSV) to sweep, or run this from its context menu.');
+  const file = ctx.benchmarks.tree.fileItem(uri);
+  const items = await ctx.benchmarks.tree.load(file);
+  if (!items.length) throw new M1Error('bad-input', `${basename(uri.fsPath)} has no runnable items.`);
+  const budgets = await vscode.window.showQuickPick(
+    BUDGET_GRID.map((b) => ({ label: String(b), picked: b >= 512 && b <= 8192, value: b })),
+    { title: 'm1: Run Budget Sweep · budgets', canPickMany: true, ignoreFocusOut: true },
+  );
+  if (!budgets?.length) return;
+  const waits = await vscode.window.showQuickPick(
+    [0, 1, 2, 4].map((w) => ({ label: `${w} Wait round${w === 1 ? '' : 's'}`, picked: w === 0, value: w })),
+    { title: 'm1: Run Budget Sweep · Wait rounds', canPickMany: true, ignoreFocusOut: true },
+  );
+  if (!waits?.length) return;
+  const choice = await pickBenchChoice(ctx.extension.workspaceState, ctx.extension.secrets, { bench: { sources: [...new Set(items.map((i) => i.source))], itemCount: items.length }, grid: true, title: 'm1: Run Budget Sweep' });
+  if (!choice) return;
+  const selected = selectItems(items, choice.subset);
+  const dir = join(runsDirFor(uri), `sweep-${new Date().toISOString().replace(/[:.]/g, '-')}`);
+  const { pool } = await runPool(ctx.extension.secrets, choice.concurrency);
+  const { engine } = readConfig();
+  const total = selected.length * budgets.length * waits.length;
+  let done = 0;
+  const result = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `m1: sweep of ${basename(uri.fsPath)}`, cancellable: true }, async (progress, token) => {
+    const abort = new AbortController();
+    token.onCancellationRequested(() => abort.abort());
+    return runSweep({
+      items: selected,
+      pool,
+      base: { ...engine, model: choice.settings.model },
+      budgets: budgets.map((b) => b.value),
+      waitRounds: waits.map((w) => w.value),
+      dir,
+      benchFile: uri.fsPath,
+      benchHash: await hashFile(uri.fsPath),
+      ...(Object.keys(choice.subset).length ? { subset: describeSubset(choice.subset) } : {}),
+      signal: abort.signal,
+      onRecord: () => progress.report({ message: `${++done}/${total} item runs`, increment: 100 / total }),
+    });
+  });
+  ctx.log.info(`sweep ${dir}: ${result.shared ? `thoughts shared, ${result.fallbacks} fallbacks` : 'separate runs'}`);
+  await openSweep(ctx, vscode.Uri.file(dir));
+}

@@ -1,0 +1,138 @@
+// The results view: a webview beside the editor for a run, a sweep or a comparison. The extension
+// computes what it shows; the view asks to open items and traces and to export.
+import { writeFile } from 'node:fs/promises';
+import { dirname, isAbsolute, resolve } from 'node:path';
+import * as vscode from 'vscode';
+import { benchFields } from '../config';
+import { readBench } from '../core/bench/format';
+import { itemKey, readRunRecord, type RunHeader, type RunRecord } from '../core/bench/runFile';
+import { traceFromRecord } from '../core/bench/traceExport';
+import { compareCsv, compareMarkdown, runCsv, runMarkdown, sweepCsv, sweepMarkdown, type SweepRow } from '../core/report/export';
+import type { RunData } from '../core/bench/compare';
+import type { FromResults, ResultsView } from './protocol';
+import { fromResultsSchema } from './validate';
+import { webviewHtml } from '../webviewHtml';
+
+/** What a view was made from: enough to open items, write traces and export. */
+export type ResultsSource =
+  | { kind: 'run'; run: RunData }
+  | { kind: 'sweep'; dir: string; rows: Array<SweepRow & { runFile: string }> }
+  | { kind: 'compare'; runs: [RunData, RunData] };
+
+/** A run's benchmark file: absolute, or relative to the workspace the run file lives in. */
+function benchPath(header: RunHeader, runFile: string): string {
+  if (isAbsolute(header.benchFile)) return header.benchFile;
+  const folder = vscode.workspace.getWorkspaceFolder(vscode.Uri.file(runFile));
+  return resolve(folder ? folder.uri.fsPath : dirname(runFile), header.benchFile);
+}
+
+export class ResultsPanels {
+  constructor(
+    private readonly extensionUri: vscode.Uri,
+    private readonly log: vscode.LogOutputChannel,
+  ) {}
+
+  show(view: ResultsView, source: ResultsSource): vscode.WebviewPanel {
+    const panel = vscode.window.createWebviewPanel('m1.results', `m1: ${view.title}`, vscode.ViewColumn.Active, {
+      enableScripts: true,
+      retainContextWhenHidden: true,
+      localResourceRoots: [vscode.Uri.joinPath(this.extensionUri, 'dist', 'webview'), vscode.Uri.joinPath(this.extensionUri, 'media')],
+    });
+    panel.iconPath = vscode.Uri.joinPath(this.extensionUri, 'media', 'm1.svg');
+    panel.webview.html = webviewHtml(panel.webview, this.extensionUri, vscode.Uri.joinPath, { script: ['dist', 'webview', 'results.js'], style: ['media', 'results.css'], title: view.title, body: '<main id="root" aria-live="polite">Loading…</main>' });
+    panel.webview.onDidReceiveMessage(async (raw: unknown) => {
+      const parsed = fromResultsSchema.safeParse(raw);
+      if (!parsed.success) {
+        this.log.warn(`results view: ignored a malformed message: ${parsed.error.message}`);
+        return;
+      }
+      try {
+        await this.handle(parsed.data, view, source, panel);
+      } catch (e) {
+        const message = e instanceof Error ? e.message : String(e);
+        this.log.error(message);
+        void vscode.window.showErrorMessage(message);
+      }
+    });
+    return panel;
+  }
+
+  private async handle(msg: FromResults, view: ResultsView, source: ResultsSource, panel: vscode.WebviewPanel): Promise<void> {
+    switch (msg.type) {
+      case 'ready':
+        await panel.webview.postMessage({ type: 'show', view });
+        return;
+      case 'openItem': {
+        const run = source.kind === 'run' ? source.run : source.kind === 'compare' ? source.runs[0] : undefined;
+        if (run) await this.openItem(run, msg.key);
+        return;
+      }
+      case 'openTrace': {
+        const run = source.kind === 'run' ? source.run : source.kind === 'compare' ? source.runs[msg.run === 'b' ? 1 : 0] : undefined;
+        if (run) await this.openTrace(run, msg.key);
+        return;
+      }
+      case 'openRun': {
+        if (source.kind !== 'sweep') return;
+        const row = source.rows.find((r) => r.budget === msg.budget && r.waitRounds === msg.waitRounds);
+        if (row) await vscode.commands.executeCommand('m1.openResults', vscode.Uri.file(row.runFile));
+        return;
+      }
+      case 'export':
+        await this.export(msg.format, view, source);
+        return;
+    }
+  }
+
+  private record(run: RunData, key: string): RunRecord {
+    const r = run.records.find((x) => itemKey(x) === key);
+    if (!r) throw new Error(`That item is not in ${run.path}.`);
+    return r;
+  }
+
+  /** Opens the item in its benchmark file, at its line. */
+  private async openItem(run: RunData, key: string): Promise<void> {
+    const r = this.record(run, key);
+    const path = benchPath(run.header, run.path);
+    const { items } = await readBench(path, benchFields(vscode.Uri.file(path)));
+    const item = items.find((it) => itemKey(it) === key);
+    if (!item) throw new Error(`${r.id ?? `${r.source} #${r.index + 1}`} is no longer in ${path}.`);
+    const pos = new vscode.Position(item.line - 1, 0);
+    await vscode.window.showTextDocument(vscode.Uri.file(path), { selection: new vscode.Range(pos, pos), viewColumn: vscode.ViewColumn.Beside });
+  }
+
+  /** Writes the item's trace next to the runs (.m1/traces) and opens it. */
+  private async openTrace(run: RunData, key: string): Promise<void> {
+    // The view was read without the thoughts; the trace needs this item's.
+    const r = (await readRunRecord(run.path, key)) ?? this.record(run, key);
+    const name = `${run.header.runId.slice(0, 8)}-${r.source}-${r.index + 1}`.replace(/[^\w.-]+/g, '_');
+    const uri = vscode.Uri.file(resolve(dirname(run.path), '..', 'traces', `${name}.m1trace.json`));
+    await vscode.workspace.fs.createDirectory(vscode.Uri.file(dirname(uri.fsPath)));
+    await writeFile(uri.fsPath, `${JSON.stringify(traceFromRecord(r, run.header), null, 2)}\n`);
+    await vscode.window.showTextDocument(uri, { viewColumn: vscode.ViewColumn.Beside });
+  }
+
+  private async export(format: 'csv' | 'json' | 'md', view: ResultsView, source: ResultsSource): Promise<void> {
+    const text = exportText(format, view, source);
+    const base = source.kind === 'run' ? source.run.path.replace(/\.jsonl$/, '') : source.kind === 'sweep' ? source.dir : source.runs[0].path.replace(/\.jsonl$/, '-compare');
+    const target = await vscode.window.showSaveDialog({ defaultUri: vscode.Uri.file(`${base}.${format}`), filters: { [format.toUpperCase()]: [format] }, title: 'm1: export results' });
+    if (!target) return;
+    await writeFile(target.fsPath, text);
+    const open = await vscode.window.showInformationMessage(`Exported to ${vscode.workspace.asRelativePath(target)}.`, 'Open');
+    if (open) await vscode.window.showTextDocument(target);
+  }
+}
+
+/** The view's data in one of the export formats. */
+function exportText(format: 'csv' | 'json' | 'md', view: ResultsView, source: ResultsSource): string {
+  const pick = (make: { csv: () => string; md: () => string; json: () => unknown }) => (format === 'json' ? `${JSON.stringify(make.json(), null, 2)}\n` : make[format]());
+  if (source.kind === 'run' && view.kind === 'run') {
+    const { header, records } = source.run;
+    return pick({ csv: () => runCsv(records), md: () => runMarkdown(header, view.summary, records), json: () => ({ header, summary: view.summary, records }) });
+  }
+  if (source.kind === 'sweep') {
+    return pick({ csv: () => sweepCsv(source.rows), md: () => sweepMarkdown(source.rows, view.title), json: () => source.rows.map(({ budget, waitRounds, runFile, summary }) => ({ budget, waitRounds, runFile, summary })) });
+  }
+  if (view.kind === 'compare') return pick({ csv: () => compareCsv(view.comparison), md: () => compareMarkdown(view.comparison), json: () => view.comparison });
+  throw new Error('Nothing to export.');
+}
