@@ -3,6 +3,7 @@ import type * as vscode from 'vscode';
 import type { Benchmarks } from './bench';
 import type { OllamaManager } from './ollama/manager';
 import type { ResultsPanels } from './results/panel';
+import type { TraceDocuments } from './traces/documents';
 import type { PanelProvider } from './panel/provider';
 
 export interface Ctx {
@@ -15,4 +16,5 @@ export interface Ctx {
   serverLog: vscode.LogOutputChannel;
   benchmarks: Benchmarks;
   results: ResultsPanels;
+  traces: TraceDocuments;
 }

@@ -6,6 +6,7 @@ import type { Ctx } from './context';
 import { OllamaManager } from './ollama/manager';
 import { registerPanel } from './panel/provider';
 import { ResultsPanels } from './results/panel';
+import { registerTraces } from './traces';
 import { registerServerTree } from './views/serverTree';
 
 export function activate(extension: vscode.ExtensionContext): void {
@@ -18,7 +19,7 @@ export function activate(extension: vscode.ExtensionContext): void {
     const ollama = new OllamaManager(log, serverLog);
     extension.subscriptions.push(serverLog, ollama);
     const base = { extension, log, reasoning };
-    const ctx: Ctx = { ...base, panel: registerPanel(base), ollama, serverLog, benchmarks: registerBenchmarks(extension, log), results: new ResultsPanels(extension.extensionUri, log) };
+    const ctx: Ctx = { ...base, panel: registerPanel(base), ollama, serverLog, benchmarks: registerBenchmarks(extension, log), results: new ResultsPanels(extension.extensionUri, log), traces: registerTraces(extension) };
     extension.subscriptions.push(ollama.onDidChangeState(() => void ctx.panel.refreshServer()));
     registerCommands(ctx);
     const tree = registerServerTree(ctx);

@@ -5,6 +5,7 @@ import { askQuestion, askSelection } from './ask';
 import { runBenchmarkCommand } from './bench';
 import { addHost, setApiKey } from '../bench/hosts';
 import { compareRunsCommand, openResults, openSweep, runSweepCommand } from './results';
+import { labelSelection, openTraceView, probeTrace, removeLabelCommand, rerunFromRound, summarizeLabelsCommand } from '../traces/commands';
 import { showError } from './errors';
 import { getModel, serverActions } from './model';
 import { checkServer, selectModel } from './server';
@@ -28,6 +29,12 @@ export const COMMANDS: Record<string, Handler> = {
   'm1.openSweep': openSweep,
   'm1.compareRuns': compareRunsCommand,
   'm1.runSweep': runSweepCommand,
+  'm1.openTraceView': (_ctx, uri) => openTraceView(uri),
+  'm1.labelSelection': (ctx) => labelSelection(ctx.traces),
+  'm1.removeLabel': (ctx, uri) => removeLabelCommand(ctx.traces, uri),
+  'm1.probeTrace': (ctx, uri) => probeTrace(ctx.traces, uri),
+  'm1.rerunFromRound': (ctx, uri, round) => rerunFromRound(ctx.traces, uri, round),
+  'm1.summarizeLabels': (ctx, uri) => summarizeLabelsCommand(ctx.traces, uri),
   'm1.addHost': (ctx) => addHost(ctx.extension.secrets),
   'm1.setApiKey': (ctx, url) => setApiKey(ctx.extension.secrets, typeof url === 'string' ? url : undefined),
 };

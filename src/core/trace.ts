@@ -1,5 +1,6 @@
-// The reasoning-trace file (`*.m1trace.json`, version 1): one question, its settings, the
-// thought per round with where each Wait went in and whether the budget cut it, and the answer.
+// The reasoning-trace file (`*.m1trace.json`, version 2): one question, its settings, the
+// thought per round with where each Wait went in and whether the budget cut it, the answer, the
+// answers probed at each Wait round, and the user's labels. Version 1 files are read and migrated.
 import type { EngineResult, EngineSettings } from './engine';
 
 /** What a trace needs from a run: an engine result, or a stored copy of one. */
@@ -9,7 +10,7 @@ export type TraceSource = Pick<EngineResult, 'prompt' | 'budgetHit' | 'answerMar
 import type { Question } from './prompt';
 import type { Score } from './score';
 
-export const TRACE_VERSION = 1;
+export const TRACE_VERSION = 2;
 
 export interface TraceFile {
   version: typeof TRACE_VERSION;
@@ -32,7 +33,32 @@ export interface TraceFile {
   correct?: boolean;
   tokens: { think: number; answer: number; prompt?: number };
   finish: { think?: string; answer?: string };
-  labels: unknown[];
+  /** The answer the model gives if the thought ends after round `afterRound` (see probe). */
+  probes?: Probe[];
+  labels: TraceLabel[];
+}
+
+export const LABEL_KINDS = ['knowledge gap', 'reasoning error', 'overthinking', 'misread question', 'extraction failure', 'correct reasoning'] as const;
+
+/** A labelled span of one round's thought (or of the answer, round -1), by character offsets. */
+export interface TraceLabel {
+  id: string;
+  label: string;
+  note?: string;
+  round: number;
+  start: number;
+  end: number;
+  /** The labelled text, to find the span again if the thought was edited. */
+  text: string;
+  createdAt: string;
+}
+
+export interface Probe {
+  afterRound: number;
+  answer: string;
+  extracted: string;
+  choice?: string;
+  correct?: boolean;
 }
 
 export function toTrace(

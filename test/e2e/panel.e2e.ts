@@ -73,7 +73,7 @@ describe('e2e: the Ask m1 side panel', function () {
     const tab = page.locator('.tabs-container .tab', { hasText: '.m1trace.json' });
     await tab.waitFor({ timeout: 20_000 });
     const editor = page.locator('.editor-instance .view-lines');
-    await expectText(editor, '"version": 1');
+    await expectText(editor, '"version": 2');
     await expectText(editor, '"waitInjected": " Wait"');
     await s().shot('panel-trace-file');
   });

@@ -109,6 +109,9 @@ describe('e2e: results, sweeps and comparisons', function () {
     // VS Code's own save dialog, with the suggested path.
     const input = page.locator('.quick-input-widget input');
     await expectText(page.locator('.quick-input-widget'), 'm1: export results', 20_000);
+    // The dialog fills its path in steps (folder, then name): wait for the name.
+    const deadline = Date.now() + 10_000;
+    while (!(await input.inputValue()).endsWith('no-wait-compare.md') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
     assert.match(await input.inputValue(), /no-wait-compare\.md$/);
     await page.keyboard.press('Enter');
     await toast(page, 'Exported to').waitFor({ timeout: 20_000 });

@@ -13,7 +13,7 @@ const cell = (v: unknown) => {
   const s = v === null || v === undefined ? '' : String(v);
   return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 };
-const csv = (rows: unknown[][]) => rows.map((r) => r.map(cell).join(',')).join('\r\n') + '\r\n';
+export const csv = (rows: unknown[][]) => rows.map((r) => r.map(cell).join(',')).join('\r\n') + '\r\n';
 
 /** What went wrong with an item, in one word: right, wrong, extraction-failed or unscored. */
 export function itemStatus(r: RunRecord): 'right' | 'wrong' | 'extraction-failed' | 'unscored' {

@@ -1,0 +1,63 @@
+// Reading a trace file: checked field by field (it may be hand-edited), version 1 migrated,
+// a newer version refused with the version it needs.
+import * as z from 'zod/mini';
+import { M1Error } from '../errors';
+import { TRACE_VERSION, type TraceFile } from '../trace';
+
+const round = z.object({ think: z.string(), tokens: z.number(), finishReason: z.optional(z.string()), waitInjected: z.optional(z.string()) });
+const label = z.object({
+  id: z.string(),
+  label: z.string().check(z.minLength(1)),
+  note: z.optional(z.string()),
+  round: z.int().check(z.gte(-1)),
+  start: z.int().check(z.gte(0)),
+  end: z.int().check(z.gte(0)),
+  text: z.string(),
+  createdAt: z.string(),
+});
+const probe = z.object({ afterRound: z.int(), answer: z.string(), extracted: z.string(), choice: z.optional(z.string()), correct: z.optional(z.boolean()) });
+
+const traceSchema = z.object({
+  version: z.literal(TRACE_VERSION),
+  createdAt: z.string(),
+  question: z.string(),
+  options: z.optional(z.record(z.string(), z.string())),
+  gold: z.optional(z.object({ answerIdx: z.string(), answer: z.string() })),
+  model: z.string(),
+  modelDigest: z.optional(z.string()),
+  run: z.optional(z.object({ runId: z.string(), source: z.string(), index: z.int(), id: z.optional(z.string()) })),
+  settings: z.object({ budget: z.number(), waitRounds: z.number(), answerMaxTokens: z.number(), temperature: z.number(), seed: z.number() }),
+  prompt: z.string(),
+  rounds: z.array(round),
+  budgetHit: z.boolean(),
+  answerMarker: z.string(),
+  answer: z.string(),
+  extracted: z.string(),
+  choice: z.optional(z.string()),
+  correct: z.optional(z.boolean()),
+  tokens: z.object({ think: z.number(), answer: z.number(), prompt: z.optional(z.number()) }),
+  finish: z.object({ think: z.optional(z.string()), answer: z.optional(z.string()) }),
+  probes: z.optional(z.array(probe)),
+  labels: z.array(label),
+});
+
+export function parseTrace(text: string, file = 'trace'): TraceFile {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (e) {
+    throw new M1Error('bad-input', `${file} is not valid JSON (${e instanceof Error ? e.message : String(e)}).`);
+  }
+  const version = (raw as { version?: unknown } | null)?.version;
+  if (typeof version === 'number' && version > TRACE_VERSION) {
+    throw new M1Error('bad-input', `${file} was written by a newer m1 (trace format ${version}); this extension reads up to version ${TRACE_VERSION}: update m1 for VS Code.`);
+  }
+  // Version 1 had the same fields; its labels were never written, so they start empty.
+  if (version === 1) raw = { ...(raw as object), version: TRACE_VERSION, labels: [] };
+  const parsed = traceSchema.safeParse(raw);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    throw new M1Error('bad-input', `${file} is not an m1 trace (format ${TRACE_VERSION}): ${issue.path.join('.') || 'the file'}: ${issue.message}.`);
+  }
+  return parsed.data as TraceFile;
+}
