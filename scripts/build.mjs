@@ -39,6 +39,7 @@ const integrationTests = readdirSync('test/integration')
 const builds = [
   { ...node, entryPoints: ['src/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'] },
   { ...node, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js' },
+  { ...node, entryPoints: ['src/server/main.ts'], outfile: 'dist/server.js' },
 ];
 builds.push({
   bundle: true,

@@ -1,6 +1,7 @@
 // Wires the modules; nothing else. An activation failure becomes a visible error.
 import * as vscode from 'vscode';
 import { registerBenchmarks } from './bench';
+import { startLanguageClient } from './bench/languageClient';
 import { registerCommands } from './commands';
 import type { Ctx } from './context';
 import { OllamaManager } from './ollama/manager';
@@ -22,6 +23,7 @@ export function activate(extension: vscode.ExtensionContext): void {
     const ctx: Ctx = { ...base, panel: registerPanel(base), ollama, serverLog, benchmarks: registerBenchmarks(extension, log), results: new ResultsPanels(extension.extensionUri, log), traces: registerTraces(extension) };
     extension.subscriptions.push(ollama.onDidChangeState(() => void ctx.panel.refreshServer()));
     registerCommands(ctx);
+    startLanguageClient(extension, log);
     const tree = registerServerTree(ctx);
     extension.subscriptions.push(ollama.onDidChangeState(() => tree.refresh()));
     log.info(`m1 activated (workspace trusted: ${vscode.workspace.isTrusted})`);

@@ -4,7 +4,8 @@
 import { basename } from 'node:path';
 import * as vscode from 'vscode';
 import { requireTrust } from '../bench';
-import { pickBenchChoice } from '../bench/pickSettings';
+import { lastChoice, pickBenchChoice } from '../bench/pickSettings';
+import { openRunItemTrace } from '../results/panel';
 import { runsDirFor } from '../bench/runInEditor';
 import { findUnfinishedRuns, hashFile } from '../core/bench/runFile';
 import { describeSubset, selectItems } from '../core/bench/subset';
@@ -15,6 +16,7 @@ const BENCH_FILE = /\.(json|jsonl|csv)$/i;
 
 async function benchmarkUri(arg: unknown): Promise<vscode.Uri | undefined> {
   if (arg instanceof vscode.Uri) return arg;
+  if (typeof arg === 'string') return vscode.Uri.parse(arg); // from a language server lens
   const active = vscode.window.activeTextEditor?.document.uri;
   if (active?.scheme === 'file' && BENCH_FILE.test(active.fsPath)) return active;
   const picked = await vscode.window.showOpenDialog({
@@ -60,4 +62,26 @@ export async function runBenchmarkCommand(ctx: Ctx, arg?: unknown): Promise<void
     runFile = pick.path;
   }
   await runner.run([{ file, items: selected, choice, subset, ...(runFile ? { runFile } : {}) }]);
+}
+
+const asUri = (x: unknown) => (x instanceof vscode.Uri ? x : typeof x === 'string' ? vscode.Uri.parse(x) : undefined);
+
+/** "Run this item" (a lens of the benchmark language server): one item, the last settings. */
+export async function runBenchmarkItem(ctx: Ctx, uriArg?: unknown, source?: unknown, index?: unknown): Promise<void> {
+  requireTrust();
+  const uri = asUri(uriArg);
+  if (!uri || typeof source !== 'string' || typeof index !== 'number') throw new M1Error('bad-input', 'Run an item from the "Run this item" lens above it.');
+  const open = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
+  if (open?.isDirty) await open.save();
+  const file = ctx.benchmarks.tree.fileItem(uri);
+  const item = (await ctx.benchmarks.tree.load(file)).find((it) => it.source === source && it.index === index);
+  if (!item) throw new M1Error('bad-input', `${source} #${index + 1} is not a runnable item of ${basename(uri.fsPath)} (see its problems).`);
+  const choice = lastChoice(ctx.extension.workspaceState);
+  await ctx.benchmarks.runner.run([{ file, items: [item], choice, subset: `1 item chosen in the editor (${item.id ?? `${source} #${index + 1}`})` }]);
+}
+
+/** "Open trace" (a lens): the item's trace from the run file that has its latest result. */
+export async function openRunTrace(_ctx: Ctx, runFile?: unknown, key?: unknown): Promise<void> {
+  if (typeof runFile !== 'string' || typeof key !== 'string') throw new M1Error('bad-input', 'Open a trace from the "Open trace" lens of an item.');
+  await openRunItemTrace(runFile, key);
 }

@@ -2,7 +2,7 @@
 import * as vscode from 'vscode';
 import type { Ctx } from '../context';
 import { askQuestion, askSelection } from './ask';
-import { runBenchmarkCommand } from './bench';
+import { openRunTrace, runBenchmarkCommand, runBenchmarkItem } from './bench';
 import { addHost, setApiKey } from '../bench/hosts';
 import { compareRunsCommand, openResults, openSweep, runSweepCommand } from './results';
 import { labelSelection, openTraceView, probeTrace, removeLabelCommand, rerunFromRound, summarizeLabelsCommand } from '../traces/commands';
@@ -25,6 +25,8 @@ export const COMMANDS: Record<string, Handler> = {
   'm1.getModel': getModel,
   'm1.serverActions': serverActions,
   'm1.runBenchmark': runBenchmarkCommand,
+  'm1.runBenchmarkItem': runBenchmarkItem,
+  'm1.openRunTrace': openRunTrace,
   'm1.openResults': openResults,
   'm1.openSweep': openSweep,
   'm1.compareRuns': compareRunsCommand,

@@ -5,7 +5,7 @@ import { dirname, isAbsolute, resolve } from 'node:path';
 import * as vscode from 'vscode';
 import { benchFields } from '../config';
 import { readBench } from '../core/bench/format';
-import { itemKey, readRunRecord, type RunHeader, type RunRecord } from '../core/bench/runFile';
+import { itemKey, readRunFile, readRunRecord, type RunHeader, type RunRecord } from '../core/bench/runFile';
 import { traceFromRecord } from '../core/bench/traceExport';
 import { compareCsv, compareMarkdown, runCsv, runMarkdown, sweepCsv, sweepMarkdown, type SweepRow } from '../core/report/export';
 import type { RunData } from '../core/bench/compare';
@@ -101,15 +101,8 @@ export class ResultsPanels {
     await vscode.window.showTextDocument(vscode.Uri.file(path), { selection: new vscode.Range(pos, pos), viewColumn: vscode.ViewColumn.Beside });
   }
 
-  /** Writes the item's trace next to the runs (.m1/traces) and opens it. */
   private async openTrace(run: RunData, key: string): Promise<void> {
-    // The view was read without the thoughts; the trace needs this item's.
-    const r = (await readRunRecord(run.path, key)) ?? this.record(run, key);
-    const name = `${run.header.runId.slice(0, 8)}-${r.source}-${r.index + 1}`.replace(/[^\w.-]+/g, '_');
-    const uri = vscode.Uri.file(resolve(dirname(run.path), '..', 'traces', `${name}.m1trace.json`));
-    await vscode.workspace.fs.createDirectory(vscode.Uri.file(dirname(uri.fsPath)));
-    await writeFile(uri.fsPath, `${JSON.stringify(traceFromRecord(r, run.header), null, 2)}\n`);
-    await vscode.window.showTextDocument(uri, { viewColumn: vscode.ViewColumn.Beside });
+    await openRunItemTrace(run.path, key, run);
   }
 
   private async export(format: 'csv' | 'json' | 'md', view: ResultsView, source: ResultsSource): Promise<void> {
@@ -135,4 +128,17 @@ function exportText(format: 'csv' | 'json' | 'md', view: ResultsView, source: Re
   }
   if (view.kind === 'compare') return pick({ csv: () => compareCsv(view.comparison), md: () => compareMarkdown(view.comparison), json: () => view.comparison });
   throw new Error('Nothing to export.');
+}
+
+/** Writes a run item's trace next to the runs (.m1/traces) and opens it. */
+export async function openRunItemTrace(runFile: string, key: string, loaded?: RunData): Promise<void> {
+  const run = loaded ?? { path: runFile, ...(await readRunFile(runFile, { rounds: false })) };
+  // Views read runs without the thoughts; the trace needs this item's.
+  const r = (await readRunRecord(runFile, key)) ?? run.records.find((x) => itemKey(x) === key);
+  if (!r) throw new Error(`That item is not in ${runFile}.`);
+  const name = `${run.header.runId.slice(0, 8)}-${r.source}-${r.index + 1}`.replace(/[^\w.-]+/g, '_');
+  const uri = vscode.Uri.file(resolve(dirname(runFile), '..', 'traces', `${name}.m1trace.json`));
+  await vscode.workspace.fs.createDirectory(vscode.Uri.file(dirname(uri.fsPath)));
+  await writeFile(uri.fsPath, `${JSON.stringify(traceFromRecord(r, run.header), null, 2)}\n`);
+  await vscode.window.showTextDocument(uri, { viewColumn: vscode.ViewColumn.Beside });
 }

@@ -41,7 +41,7 @@ describe('cli: m1 ask (built bundle)', () => {
     assert.equal(code, 0);
     assert.match(stdout, /^Heparin works at once\. \n── Wait \(round 1, 7 tokens so far\) ──\n Wait, yes heparin\. \n── answer ──\nThe answer is \\boxed\{B\}\n── choice B \(wrong: A\) · 12 thinking \+ \d+ answer tokens ──\n$/);
     const saved = JSON.parse(readFileSync(trace, 'utf8'));
-    assert.equal(saved.version, 1);
+    assert.equal(saved.version, 2);
     assert.equal(saved.choice, 'B');
     assert.equal(saved.correct, false);
     assert.deepEqual(saved.gold, { answerIdx: 'A', answer: 'Warfarin' });
