@@ -3,14 +3,17 @@
 // duplicate index; JSON and CSV are checked whole (their structure is the whole file).
 import { TextDocument, type TextDocumentContentChangeEvent } from 'vscode-languageserver-textdocument';
 import { parseCsvBench, type FieldMap } from '../core/bench/format';
-import { assembleJsonl, duplicateProblems, lintJson, lintJsonlLine, questionKey, type LineResult, type LintItem, type LintResult } from '../core/bench/lint';
+import { traceProblems } from '../core/traces/parse';
+import { checkJsonl, duplicateProblems, jsonlItem, lintJson, lintJsonlLine, questionKey, type LineIndex, type LineResult, type LintItem, type LintProblem, type LintResult } from '../core/bench/lint';
 
-export type BenchKind = 'json' | 'jsonl' | 'csv';
+export type BenchKind = 'json' | 'jsonl' | 'csv' | 'trace';
 
-export const kindOf = (uri: string): BenchKind | undefined => (/\.jsonl$/i.test(uri) ? 'jsonl' : /\.csv$/i.test(uri) ? 'csv' : /\.json$/i.test(uri) ? 'json' : undefined);
+export const kindOf = (uri: string): BenchKind | undefined =>
+  /\.m1trace\.json$/i.test(uri) ? 'trace' : /\.jsonl$/i.test(uri) ? 'jsonl' : /\.csv$/i.test(uri) ? 'csv' : /\.json$/i.test(uri) ? 'json' : undefined;
 
 /** Does this look like a benchmark file (a question field as a key or a column near the start)? */
 export function looksLikeBenchmark(text: string, kind: BenchKind, fields: FieldMap): boolean {
+  if (kind === 'trace') return true; // checked against the trace schema
   const head = text.slice(0, 64 * 1024);
   if (kind === 'csv') {
     const cols = (head.split(/\r?\n/, 1)[0] ?? '').replace(/^\uFEFF/, '').split(',').map((c) => c.trim().replace(/^"|"$/g, ''));
@@ -19,17 +22,17 @@ export function looksLikeBenchmark(text: string, kind: BenchKind, fields: FieldM
   return fields.question.some((f) => head.includes(`${JSON.stringify(f)}:`) || head.includes(`${JSON.stringify(f)} :`));
 }
 
-function lineLengths(doc: TextDocument): number[] {
-  const n = doc.lineCount;
-  const out = new Array<number>(n);
-  for (let i = 0; i < n; i++) out[i] = (i + 1 < n ? doc.offsetAt({ line: i + 1, character: 0 }) : doc.getText().length) - doc.offsetAt({ line: i, character: 0 });
-  return out;
-}
-
 export class BenchDocument {
   doc: TextDocument;
-  result: LintResult = { items: [], problems: [] };
+  problems: LintProblem[] = [];
+  itemCount = 0;
+  /** JSON, CSV and trace files: the items as checked. JSONL: built on demand from the lines. */
+  private checkedItems: LintItem[] | undefined = [];
   private lines: LineResult[] = [];
+  private readonly at: LineIndex = {
+    start: (i) => this.doc.offsetAt({ line: i, character: 0 }),
+    length: (i) => (i + 1 < this.doc.lineCount ? this.doc.offsetAt({ line: i + 1, character: 0 }) : this.doc.getText().length) - this.doc.offsetAt({ line: i, character: 0 }),
+  };
 
   constructor(
     uri: string,
@@ -42,10 +45,22 @@ export class BenchDocument {
     this.checkAll();
   }
 
+  /** The items with their positions (JSONL: computed when first asked after an edit). */
+  get items(): LintItem[] {
+    if (!this.checkedItems) {
+      const out: LintItem[] = [];
+      for (let i = 0; i < this.lines.length; i++) {
+        const it = jsonlItem(this.lines[i]!, i, this.at);
+        if (it) out.push(it);
+      }
+      this.checkedItems = out;
+    }
+    return this.checkedItems;
+  }
+
   private lineText(i: number): string {
-    const start = this.doc.offsetAt({ line: i, character: 0 });
-    const end = i + 1 < this.doc.lineCount ? this.doc.offsetAt({ line: i + 1, character: 0 }) : this.doc.getText().length;
-    return this.doc.getText().slice(start, end).replace(/\r?\n$/, '');
+    const start = this.at.start(i);
+    return this.doc.getText().slice(start, start + this.at.length(i)).replace(/\r?\n$/, '');
   }
 
   setFields(fields: FieldMap): void {
@@ -53,20 +68,30 @@ export class BenchDocument {
     this.checkAll();
   }
 
+  private take(result: LintResult): void {
+    this.checkedItems = result.items;
+    this.problems = result.problems;
+    this.itemCount = result.items.length;
+  }
+
   checkAll(): void {
     if (this.kind === 'jsonl') {
       this.lines = Array.from({ length: this.doc.lineCount }, (_, i) => lintJsonlLine(this.lineText(i), this.fields));
-      this.assemble();
+      this.checkLines();
     } else if (this.kind === 'json') {
-      this.result = lintJson(this.doc.getText(), this.fields);
+      this.take(lintJson(this.doc.getText(), this.fields));
+    } else if (this.kind === 'trace') {
+      this.take({ items: [], problems: traceProblems(this.doc.getText()).map((p) => ({ rule: 'trace-schema' as const, ...p })) });
     } else {
-      this.result = lintCsv(this.doc, this.fields);
+      this.take(lintCsv(this.doc, this.fields));
     }
   }
 
-  private assemble(): void {
-    const starts = Array.from({ length: this.doc.lineCount }, (_, i) => this.doc.offsetAt({ line: i, character: 0 }));
-    this.result = assembleJsonl(this.lines, starts, lineLengths(this.doc));
+  private checkLines(): void {
+    const { problems, items } = checkJsonl(this.lines, this.at);
+    this.problems = problems;
+    this.itemCount = items;
+    this.checkedItems = undefined;
   }
 
   /** Applies editor changes; true when only the touched lines were checked again. */
@@ -85,23 +110,27 @@ export class BenchDocument {
       const fresh = Array.from({ length: added }, (_, k) => lintJsonlLine(this.lineText(first + k), this.fields));
       this.lines.splice(first, removed, ...fresh);
     }
-    if (incremental && this.lines.length === this.doc.lineCount) this.assemble();
+    if (incremental && this.lines.length === this.doc.lineCount) this.checkLines();
     else this.checkAll();
     return incremental;
   }
 
   /** The item at an offset, if any (JSONL items are slim: see fullItemAt). */
   itemAt(offset: number): LintItem | undefined {
-    return this.result.items.find((it) => offset >= it.start && offset <= it.end);
+    if (this.kind === 'jsonl') {
+      const line = this.doc.positionAt(offset).line;
+      const r = this.lines[line];
+      return r ? jsonlItem(r, line, this.at) : undefined;
+    }
+    return this.items.find((it) => offset >= it.start && offset <= it.end);
   }
 
   /** The item at an offset with its question and options, its JSONL line read again if need be. */
   fullItemAt(offset: number): LintItem | undefined {
     const it = this.itemAt(offset);
     if (!it || this.kind !== 'jsonl') return it;
-    const line = it.item.line - 1;
-    const full = lintJsonlLine(this.lineText(line), this.fields).item;
-    return full ? { ...it, item: { ...full.item, source: it.item.source, index: it.item.index, line: it.item.line } } : it;
+    const full = lintJsonlLine(this.lineText(it.line - 1), this.fields).item;
+    return full ? { ...it, item: { ...full.item, source: it.source, index: it.index, line: it.line } } : it;
   }
 }
 
@@ -115,7 +144,8 @@ function lintCsv(doc: TextDocument, fields: FieldMap): LintResult {
   };
   const lintItems: LintItem[] = items.map((item) => {
     const [start, end] = lineSpan(item.line);
-    return { item, key: questionKey(item.question), start, end, questionSpan: [start, end], removal: [start, doc.offsetAt({ line: item.line, character: 0 })] };
+    // The whole record stands for its id and question: CSV has no finer positions here.
+    return { item, source: item.source, index: item.index, line: item.line, id: item.id, key: questionKey(item.question), start, end, idSpan: item.id !== undefined ? [start, end] : undefined, questionSpan: [start, end], removal: [start, doc.offsetAt({ line: item.line, character: 0 })] };
   });
   return {
     items: lintItems,
@@ -124,7 +154,7 @@ function lintCsv(doc: TextDocument, fields: FieldMap): LintResult {
         const [start, end] = lineSpan(p.line);
         return { rule: /malformed/.test(p.message) ? ('malformed' as const) : /not among/.test(p.message) ? ('answer-not-an-option' as const) : ('missing-field' as const), message: `${p.field ? `${p.field}: ` : ''}${p.message}`, start, end };
       }),
-      ...duplicateProblems(lintItems.map((it) => ({ source: it.item.source, index: it.item.index, line: it.item.line, ...(it.item.id !== undefined ? { id: it.item.id, idSpan: it.questionSpan } : {}), key: it.key, questionSpan: it.questionSpan, removal: it.removal }))),
+      ...duplicateProblems(lintItems),
     ],
   };
 }

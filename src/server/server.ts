@@ -66,7 +66,7 @@ export function startServer(connection: Connection): void {
 
   const publish = (d: BenchDocument, ms: number, incremental: boolean) => {
     const diagnostics: Diagnostic[] = [];
-    for (const p of d.result.problems) {
+    for (const p of d.problems) {
       const level = severity[p.rule];
       if (level === 'off') continue;
       diagnostics.push({
@@ -79,7 +79,7 @@ export function startServer(connection: Connection): void {
       });
     }
     void connection.sendDiagnostics({ uri: d.doc.uri, version: d.doc.version, diagnostics });
-    void connection.sendNotification(Validated, { uri: d.doc.uri, items: d.result.items.length, problems: diagnostics.length, ms, incremental });
+    void connection.sendNotification(Validated, { uri: d.doc.uri, items: d.itemCount, problems: diagnostics.length, ms, incremental });
   };
 
   const open = (uri: string, version: number, text: string) => {
@@ -158,10 +158,10 @@ export function startServer(connection: Connection): void {
 
   connection.onCodeLens(({ textDocument }): CodeLens[] => {
     const d = docs.get(textDocument.uri);
-    if (!d || !d.result.items.length) return [];
+    if (!d || !d.itemCount) return [];
     const top = { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
-    const lenses: CodeLens[] = [{ range: top, command: { title: `$(beaker) Run benchmark (${d.result.items.length} items)`, command: COMMANDS.runBenchmark, arguments: [textDocument.uri] } }];
-    for (const it of d.result.items) {
+    const lenses: CodeLens[] = [{ range: top, command: { title: `$(beaker) Run benchmark (${d.itemCount} items)`, command: COMMANDS.runBenchmark, arguments: [textDocument.uri] } }];
+    for (const it of d.items) {
       const at = d.doc.positionAt(it.start);
       const range = { start: at, end: at };
       lenses.push({ range, command: { title: '$(play) Run this item', command: COMMANDS.runItem, arguments: [textDocument.uri, it.item.source, it.item.index] } });
@@ -192,7 +192,7 @@ export function startServer(connection: Connection): void {
     const d = docs.get(textDocument.uri);
     if (!d) return [];
     const bySource = new Map<string, DocumentSymbol>();
-    for (const it of d.result.items) {
+    for (const it of d.items) {
       const range = { start: d.doc.positionAt(it.start), end: d.doc.positionAt(it.end) };
       const name = `${it.item.id ?? `#${it.item.index + 1}`}: ${it.item.question.replace(/\s+/g, ' ').slice(0, 60)}`;
       const symbol: DocumentSymbol = { name, kind: SymbolKind.Object, range, selectionRange: { start: d.doc.positionAt(it.questionSpan[0]), end: d.doc.positionAt(it.questionSpan[1]) } };

@@ -1,6 +1,6 @@
 // The benchmark language server through the LSP protocol, in-process over memory streams.
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
@@ -194,6 +194,22 @@ describe('benchmark language server (LSP, in-process)', function () {
     ]);
     assert.deepEqual(lenses![1]!.command!.arguments, [uri, 'S', 0]);
     assert.deepEqual(lenses![2]!.command!.arguments, [join(folder, '.m1', 'runs', 'r1.jsonl'), 'S\u00000']);
+  });
+
+  it('checks reasoning traces against their format, at the field that is wrong', async () => {
+    const sample = JSON.parse(readFileSync(join(__dirname, '..', '..', 'samples', 'traces', 'nephrotic-wait-flip.m1trace.json'), 'utf8')) as Record<string, unknown> & { rounds: Array<Record<string, unknown>> };
+    const broken = { ...sample, rounds: [{ ...sample.rounds[0], think: 42 }, sample.rounds[1]] };
+    const { uri, doc } = open('x.m1trace.json', JSON.stringify(broken, null, 2));
+    const [d] = await lsp.diagnostics(uri, 1);
+    assert.equal(d!.code, 'trace-schema');
+    assert.match(d!.message, /^rounds\.0\.think: /);
+    assert.equal(doc.getText(d!.range), '42');
+    const newer = open('y.m1trace.json', JSON.stringify({ ...sample, version: 9 }, null, 2));
+    const [v] = await lsp.diagnostics(newer.uri, 1);
+    assert.match(v!.message, /written by a newer m1 \(trace format 9\)/);
+    assert.equal(newer.doc.getText(v!.range), '9');
+    const fine = open('z.m1trace.json', JSON.stringify(sample, null, 2));
+    assert.deepEqual(await lsp.diagnostics(fine.uri, 0), [], 'a version 1 trace is read as it is');
   });
 
   it('leaves files that are not benchmarks alone', async () => {

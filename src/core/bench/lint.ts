@@ -16,7 +16,9 @@ export type RuleId =
   | 'duplicate-question'
   | 'empty-option'
   | 'multiline-option'
-  | 'answer-in-question';
+  | 'answer-in-question'
+  /** A reasoning trace (*.m1trace.json) that does not follow its format. */
+  | 'trace-schema';
 
 export type Severity = 'error' | 'warning' | 'information' | 'off';
 
@@ -30,6 +32,7 @@ export const DEFAULT_SEVERITY: Record<RuleId, Severity> = {
   'empty-option': 'error',
   'multiline-option': 'warning',
   'answer-in-question': 'warning',
+  'trace-schema': 'error',
 };
 
 /** A text edit that fixes a problem: replace [start, end) with `text`. */
@@ -62,17 +65,15 @@ export interface DupEntry {
   removal: [number, number];
 }
 
-export interface LintItem {
+/** A valid item; it is its own duplicate-index entry (no second object per item). */
+export interface LintItem extends DupEntry {
   /** In JSONL results, a slim copy (question shortened, no options): hovers read the line again. */
   item: BenchItem;
   key: string;
   /** The item's span in the document (a JSON object, or its JSONL line). */
   start: number;
   end: number;
-  /** Where the duplicate rules point, and where a removal starts (with its separator). */
-  idSpan?: [number, number];
   questionSpan: [number, number];
-  removal: [number, number];
 }
 
 export interface LintResult {
@@ -81,7 +82,6 @@ export interface LintResult {
 }
 
 /** A valid item as a duplicate-index entry. */
-const entryOf = (it: LintItem): DupEntry => ({ source: it.item.source, index: it.item.index, line: it.item.line, ...(it.item.id !== undefined ? { id: it.item.id } : {}), key: it.key, ...(it.idSpan ? { idSpan: it.idSpan } : {}), questionSpan: it.questionSpan, removal: it.removal });
 
 /**
  * A question's identity for the duplicate check: case and spacing ignored, hashed (two 32-bit
@@ -186,30 +186,56 @@ function lintObject(obj: Node, at: { source: string; index: number; line: number
     problems.push({ rule: 'answer-in-question', message: `the question ends with its answer ("${giveaway[0].trim()}"): the model can copy it`, start: questionSpan[0], end: questionSpan[1] });
   }
   const id = propNode(obj, fields.id);
-  return { item: { item, key: questionKey(item.question), start: whole[0], end: whole[1], ...(id ? { idSpan: span(id.value, obj) } : {}), questionSpan, removal }, problems };
+  return { item: { item, source: item.source, index: item.index, line: item.line, id: item.id, key: questionKey(item.question), start: whole[0], end: whole[1], idSpan: id ? span(id.value, obj) : undefined, questionSpan, removal }, problems };
+}
+
+interface DupRef {
+  source: string;
+  index: number;
+  line: number;
+  id?: string;
+  key?: string;
+}
+
+/**
+ * The duplicate rules, fed item by item in file order (the first of each pair stays): ids, and
+ * questions (also across sources). Items are referred to by a number the caller can describe,
+ * so a JSONL check need not build an entry per line.
+ */
+class DuplicateFinder {
+  private readonly ids = new Map<string, number>();
+  private readonly questions = new Map<string, number>();
+
+  constructor(
+    private readonly describe: (ref: number) => DupRef,
+    readonly problems: LintProblem[],
+  ) {}
+
+  private where(ref: number): string {
+    const x = this.describe(ref);
+    return `${x.source} #${x.index + 1}${x.id !== undefined ? ` (${x.id})` : ''}, line ${x.line}`;
+  }
+
+  /** Spans are relative to `base`; `removal` is only built for a duplicate. */
+  add(ref: number, e: Pick<DupEntry, 'source' | 'id' | 'key' | 'idSpan' | 'questionSpan'>, base: number, removal: () => Fix): void {
+    const { id, key, idSpan, questionSpan } = e;
+    if (id !== undefined && idSpan) {
+      const first = this.ids.get(id);
+      if (first === undefined) this.ids.set(id, ref);
+      else this.problems.push({ rule: 'duplicate-id', message: `id "${id}" is also ${this.where(first)}`, start: base + idSpan[0], end: base + idSpan[1], ...(key !== undefined && this.describe(first).key === key ? { fix: removal() } : {}) });
+    }
+    if (key === undefined || !questionSpan) return;
+    const first = this.questions.get(key);
+    if (first === undefined) this.questions.set(key, ref);
+    else this.problems.push({ rule: 'duplicate-question', message: `the same question is ${this.where(first)}${this.describe(first).source !== e.source ? ' (another source)' : ''}`, start: base + questionSpan[0], end: base + questionSpan[1], fix: removal() });
+  }
 }
 
 /** Duplicates across the whole file (ids, and questions across sources too), in file order. */
 export function duplicateProblems(entries: DupEntry[]): LintProblem[] {
-  const problems: LintProblem[] = [];
-  const ids = new Map<string, DupEntry>();
-  const questions = new Map<string, DupEntry>();
-  const where = (x: DupEntry) => `${x.source} #${x.index + 1}${x.id !== undefined ? ` (${x.id})` : ''}, line ${x.line}`;
-  // Entries come in file order, so the first of each pair is the one that stays.
-  for (const it of entries) {
-    const removal: Fix = { title: 'Remove this duplicate item', start: it.removal[0], end: it.removal[1], text: '' };
-    const key = it.key;
-    if (it.id !== undefined && it.idSpan) {
-      const first = ids.get(it.id);
-      if (first) problems.push({ rule: 'duplicate-id', message: `id "${it.id}" is also ${where(first)}`, start: it.idSpan[0], end: it.idSpan[1], ...(key !== undefined && first.key === key ? { fix: removal } : {}) });
-      else ids.set(it.id, it);
-    }
-    if (key === undefined || !it.questionSpan) continue;
-    const first = questions.get(key);
-    if (first) problems.push({ rule: 'duplicate-question', message: `the same question is ${where(first)}${first.source !== it.source ? ' (another source)' : ''}`, start: it.questionSpan[0], end: it.questionSpan[1], fix: removal });
-    else questions.set(key, it);
-  }
-  return problems;
+  const finder = new DuplicateFinder((ref) => entries[ref]!, []);
+  entries.forEach((e, ref) => finder.add(ref, e, 0, () => ({ title: 'Remove this duplicate item', start: e.removal[0], end: e.removal[1], text: '' })));
+  return finder.problems;
 }
 
 function malformed(errors: ParseError[], base: number): LintProblem[] {
@@ -245,7 +271,7 @@ export function lintJson(text: string, fields = DEFAULT_FIELDS): LintResult {
       const r = lintObject(obj, { source, index, line: lineAt(text, obj.offset) }, fields, removal);
       if (r.item) {
         out.items.push(r.item);
-        entries.push(entryOf(r.item));
+        entries.push(r.item);
       }
       if (r.invalid) entries.push(r.invalid);
       out.problems.push(...r.problems);
@@ -264,55 +290,87 @@ export interface LineResult {
 }
 
 export function lintJsonlLine(line: string, fields = DEFAULT_FIELDS): LineResult {
-  if (!line.trim()) return { problems: [] };
+  if (!line.trim()) return { problems: NO_PROBLEMS };
   const errors: ParseError[] = [];
   const obj = parseTree(line, errors, { disallowComments: true, allowTrailingComma: false });
   if (errors.length || !obj) return { problems: malformed(errors, 0) };
   if (obj.type !== 'object') return { problems: [{ rule: 'missing-field', message: 'an item must be an object', start: 0, end: line.length }] };
   const src = propNode(obj, fields.source)?.value.value;
   const source = typeof src === 'string' && src ? src : 'default';
-  // Index and line are filled in when the lines are put together.
-  const r = lintObject(obj, { source, index: 0, line: 0 }, fields, [0, line.length]);
+  // Index and line are filled in when the lines are put together; the removal span then too.
+  const r = lintObject(obj, { source, index: 0, line: 0 }, fields, NO_SPAN);
+  const result: LineResult = { problems: r.problems.length ? r.problems : NO_PROBLEMS, source };
+  if (r.invalid) result.invalid = r.invalid;
   if (r.item) {
-    // Keep little per line: a large file's lines would otherwise be held twice.
-    const { question, options: _options, answer: _answer, ...rest } = r.item.item;
-    r.item = { ...r.item, item: { ...rest, question: question.length > 80 ? question.slice(0, 80) : question, options: {} } };
+    // Keep little per line: a large file would otherwise be held twice (its text, and its items).
+    const { item } = r.item;
+    const slim: BenchItem = { source: item.source, index: 0, question: ownCopy(item.question.slice(0, 60)), options: NO_OPTIONS, line: 0 };
+    if (item.id !== undefined) slim.id = item.id;
+    if (item.answerIdx !== undefined) slim.answerIdx = item.answerIdx;
+    result.item = { ...r.item, item: slim };
   }
-  return { ...(r.item ? { item: r.item } : {}), ...(r.invalid ? { invalid: r.invalid } : {}), problems: r.problems, source };
+  return result;
+}
+
+const NO_PROBLEMS: LintProblem[] = Object.freeze([]) as unknown as LintProblem[];
+const NO_OPTIONS: Record<string, string> = Object.freeze({}) as Record<string, string>;
+const NO_SPAN: [number, number] = Object.freeze([0, 0]) as unknown as [number, number];
+
+/** A slice that does not keep the whole string it was cut from alive (V8 shares slices). */
+const ownCopy = (s: string) => (s.length < 13 ? s : (JSON.parse(JSON.stringify(s)) as string));
+
+/** Where a JSONL document's lines are: offsets come from the editor's own line index. */
+export interface LineIndex {
+  start(line: number): number;
+  length(line: number): number;
 }
 
 /**
- * Puts per-line results together: offsets, line numbers, indexes within sources, duplicates.
- * Runs after every edit over every line, so it builds plain objects (no spreads) and skips lines
- * without problems.
+ * Checks a JSONL file from its per-line results: numbers the items within their sources and
+ * finds duplicates by line, then gives absolute positions only to what it reports. Runs after
+ * every edit, so it allocates nothing per line that has no problem.
  */
-export function assembleJsonl(lines: LineResult[], lineStarts: number[], lineLengths: number[]): LintResult {
-  const items: LintItem[] = [];
+export function checkJsonl(lines: LineResult[], at: LineIndex): { problems: LintProblem[]; items: number } {
   const problems: LintProblem[] = [];
-  const entries: DupEntry[] = [];
   const counts = new Map<string, number>();
-  const shift = (x: [number, number] | undefined, base: number): [number, number] | undefined => (x ? [base + x[0], base + x[1]] : undefined);
+  const describe = (i: number): DupRef => {
+    const r = lines[i]!;
+    return r.item ? { source: r.item.source, index: r.item.index, line: i + 1, id: r.item.id, key: r.item.key } : r.invalid!;
+  };
+  const finder = new DuplicateFinder(describe, problems);
+  let items = 0;
   for (let i = 0; i < lines.length; i++) {
     const r = lines[i]!;
-    const base = lineStarts[i]!;
-    // A removed line takes its line break with it.
-    const removal: [number, number] = [base, base + lineLengths[i]!];
-    for (const p of r.problems) {
-      const moved: LintProblem = { rule: p.rule, message: p.message, start: base + p.start, end: base + p.end };
-      if (p.fix) moved.fix = { title: p.fix.title, start: base + p.fix.start, end: base + p.fix.end, text: p.fix.text };
-      problems.push(moved);
+    if (r.problems.length) {
+      const base = at.start(i);
+      for (const p of r.problems) {
+        const moved: LintProblem = { rule: p.rule, message: p.message, start: base + p.start, end: base + p.end };
+        if (p.fix) moved.fix = { title: p.fix.title, start: base + p.fix.start, end: base + p.fix.end, text: p.fix.text };
+        problems.push(moved);
+      }
     }
-    const bad = r.invalid;
-    if (bad) entries.push({ source: bad.source, index: bad.index, line: i + 1, id: bad.id, key: bad.key, idSpan: shift(bad.idSpan, base), questionSpan: shift(bad.questionSpan, base), removal });
-    const it = r.item;
-    if (!it) continue;
-    const index = counts.get(it.item.source) ?? 0;
-    counts.set(it.item.source, index + 1);
-    const item: BenchItem = { source: it.item.source, index, id: it.item.id, question: it.item.question, options: it.item.options, answerIdx: it.item.answerIdx, answer: it.item.answer, line: i + 1 };
-    const assembled: LintItem = { item, key: it.key, start: base + it.start, end: base + it.end, idSpan: shift(it.idSpan, base), questionSpan: [base + it.questionSpan[0], base + it.questionSpan[1]], removal };
-    items.push(assembled);
-    entries.push({ source: item.source, index, line: i + 1, id: item.id, key: it.key, idSpan: assembled.idSpan, questionSpan: assembled.questionSpan, removal });
+    const e = r.item ?? r.invalid;
+    if (!e) continue;
+    if (r.item) {
+      // Numbered within its source, in file order; the line's own objects carry it.
+      const index = counts.get(r.item.source) ?? 0;
+      counts.set(r.item.source, index + 1);
+      r.item.index = r.item.item.index = index;
+      items++;
+    }
+    e.line = r.item ? (r.item.item.line = i + 1) : i + 1;
+    if (e.key === undefined && e.id === undefined) continue;
+    finder.add(i, e, at.start(i), () => ({ title: 'Remove this duplicate item', start: at.start(i), end: at.start(i) + at.length(i), text: '' }));
   }
-  for (const p of duplicateProblems(entries)) problems.push(p);
-  return { items, problems };
+  return { problems, items };
+}
+
+/** A JSONL line's item with absolute positions (after checkJsonl numbered it). */
+export function jsonlItem(r: LineResult, i: number, at: LineIndex): LintItem | undefined {
+  const it = r.item;
+  if (!it) return undefined;
+  const base = at.start(i);
+  const shift = (x: [number, number]): [number, number] => [base + x[0], base + x[1]];
+  const { item } = it;
+  return { item, source: item.source, index: item.index, line: i + 1, id: item.id, key: it.key, start: base + it.start, end: base + it.end, idSpan: it.idSpan ? shift(it.idSpan) : undefined, questionSpan: shift(it.questionSpan), removal: [base, base + at.length(i)] };
 }

@@ -1,5 +1,6 @@
 // Reading a trace file: checked field by field (it may be hand-edited), version 1 migrated,
 // a newer version refused with the version it needs.
+import { findNodeAtLocation, parseTree, printParseErrorCode, type ParseError } from 'jsonc-parser';
 import * as z from 'zod/mini';
 import { M1Error } from '../errors';
 import { TRACE_VERSION, type TraceFile } from '../trace';
@@ -60,4 +61,38 @@ export function parseTrace(text: string, file = 'trace'): TraceFile {
     throw new M1Error('bad-input', `${file} is not an m1 trace (format ${TRACE_VERSION}): ${issue.path.join('.') || 'the file'}: ${issue.message}.`);
   }
   return parsed.data as TraceFile;
+}
+
+/** Problems of a trace file's text with where they are, for the language server. */
+export function traceProblems(text: string): Array<{ message: string; start: number; end: number }> {
+  const errors: ParseError[] = [];
+  const root = parseTree(text, errors, { disallowComments: true });
+  if (errors.length || !root) return errors.slice(0, 1).map((e) => ({ message: `malformed JSON: ${printParseErrorCode(e.error)}`, start: e.offset, end: e.offset + Math.max(1, e.length) }));
+  try {
+    parseTrace(text);
+    return [];
+  } catch (e) {
+    const raw = JSON.parse(text) as { version?: unknown };
+    // A newer format: say which version it needs, at the version.
+    if (typeof raw.version === 'number' && raw.version > TRACE_VERSION) {
+      const at = findNodeAtLocation(root, ['version']) ?? root;
+      return [{ message: e instanceof Error ? e.message : String(e), start: at.offset, end: at.offset + at.length }];
+    }
+    const version = raw.version === 1 ? { ...raw, version: TRACE_VERSION, labels: [] } : raw;
+    const parsed = traceSchema.safeParse(version);
+    const issues = parsed.success ? [] : parsed.error.issues;
+    if (!issues.length) return [{ message: e instanceof Error ? e.message : String(e), start: root.offset, end: root.offset + 1 }];
+    return issues.slice(0, 50).map((issue) => {
+      // The deepest node the path reaches (a missing field points at its object).
+      let node = root;
+      for (let i = issue.path.length; i >= 0; i--) {
+        const found = findNodeAtLocation(root, issue.path.slice(0, i) as Array<string | number>);
+        if (found) {
+          node = found;
+          break;
+        }
+      }
+      return { message: `${issue.path.join('.') || 'trace'}: ${issue.message}`, start: node.offset, end: node.offset + node.length };
+    });
+  }
 }
