@@ -3,6 +3,7 @@
 // unfinished run of the same file, settings and items.
 import { basename } from 'node:path';
 import * as vscode from 'vscode';
+import { activeFileUris } from '../activeFile';
 import { requireTrust } from '../bench';
 import { lastChoice, pickBenchChoice } from '../bench/pickSettings';
 import { openRunItemTrace } from '../results/panel';
@@ -17,8 +18,8 @@ const BENCH_FILE = /\.(json|jsonl|csv)$/i;
 async function benchmarkUri(arg: unknown): Promise<vscode.Uri | undefined> {
   if (arg instanceof vscode.Uri) return arg;
   if (typeof arg === 'string') return vscode.Uri.parse(arg); // from a language server lens
-  const active = vscode.window.activeTextEditor?.document.uri;
-  if (active?.scheme === 'file' && BENCH_FILE.test(active.fsPath)) return active;
+  const active = activeFileUris().find((u) => u.scheme === 'file' && BENCH_FILE.test(u.fsPath));
+  if (active) return active;
   const picked = await vscode.window.showOpenDialog({
     title: 'm1: benchmark file to run',
     canSelectMany: false,

@@ -2,6 +2,7 @@
 import { readdir, stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import * as vscode from 'vscode';
+import { activeFileUris } from '../activeFile';
 import { requireTrust } from '../bench';
 import { runPool } from '../bench/hosts';
 import { pickBenchChoice } from '../bench/pickSettings';
@@ -93,8 +94,8 @@ const BUDGET_GRID = [256, 512, 1024, 2048, 4096, 8192, 16384];
 /** "m1: Run Budget Sweep": budgets and Wait rounds by multi-select, then the sweep view. */
 export async function runSweepCommand(ctx: Ctx, arg?: unknown): Promise<void> {
   requireTrust();
-  const uri = uriArg(arg) ?? vscode.window.activeTextEditor?.document.uri;
-  if (!uri || !/\.(json|jsonl|csv)$/i.test(uri.fsPath)) throw new M1Error('bad-input', 'Open a benchmark file (JSON, JSONL or CSV) to sweep, or run this from its context menu.');
+  const uri = uriArg(arg) ?? activeFileUris().find((u) => u.scheme === 'file' && /\.(json|jsonl|csv)$/i.test(u.fsPath));
+  if (!uri) throw new M1Error('bad-input', 'Open a benchmark file (JSON, JSONL or CSV) to sweep, or run this from its context menu.');
   const file = ctx.benchmarks.tree.fileItem(uri);
   const items = await ctx.benchmarks.tree.load(file);
   if (!items.length) throw new M1Error('bad-input', `${basename(uri.fsPath)} has no runnable items.`);

@@ -3,6 +3,7 @@
 import { writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import * as vscode from 'vscode';
+import { activeFileUris } from '../activeFile';
 import { readConfig } from '../config';
 import { OllamaBackend } from '../core/backends/ollama';
 import { askM1 } from '../core/engine';
@@ -20,11 +21,9 @@ const isTraceFile = (u: vscode.Uri | undefined) => !!u && u.scheme === 'file' &&
 /** The trace file a command is about: its argument, or the active view or JSON. */
 function traceFile(arg: unknown): vscode.Uri {
   if (arg instanceof vscode.Uri) return arg.scheme === TRACE_SCHEME ? fileOf(arg) : arg;
-  // The active tab too: an editor just opened may not be the active text editor yet.
-  const tab = vscode.window.tabGroups.activeTabGroup.activeTab?.input;
-  for (const active of [vscode.window.activeTextEditor?.document.uri, tab instanceof vscode.TabInputText ? tab.uri : undefined]) {
-    if (active?.scheme === TRACE_SCHEME) return fileOf(active);
-    if (isTraceFile(active)) return active!;
+  for (const active of activeFileUris()) {
+    if (active.scheme === TRACE_SCHEME) return fileOf(active);
+    if (isTraceFile(active)) return active;
   }
   throw new M1Error('bad-input', 'Open a reasoning trace (*.m1trace.json) first.');
 }

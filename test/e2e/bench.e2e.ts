@@ -40,8 +40,13 @@ describe('e2e: benchmarks from the palette and the Testing view', function () {
     const view = page.locator('.test-explorer');
     const row = (text: string) => view.locator('.monaco-list-row', { hasText: text }).first();
     await row('benchmark.json').waitFor({ timeout: 20_000 });
+    // Expand the file and its sources (the list re-renders as rows open, so check each one took).
     for (const group of ['benchmark.json', 'MedQA_USLME_test', 'MedMCQA_validation']) {
-      if ((await row(group).getAttribute('aria-expanded')) === 'false') await row(group).click();
+      for (let attempt = 0; (await row(group).getAttribute('aria-expanded')) !== 'true'; attempt++) {
+        if (attempt === 10) throw new Error(`${group} does not expand`);
+        await row(group).click();
+        await new Promise((r) => setTimeout(r, 300));
+      }
     }
     await row('medqa-003').waitFor();
     await expectText(view, 'medmcqa-003');
