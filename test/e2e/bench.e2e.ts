@@ -9,7 +9,8 @@ import { toast, useSession } from './session';
 
 describe('e2e: benchmarks from the palette and the Testing view', function () {
   this.timeout(180_000);
-  const s = useSession({}, { 'workbench.colorTheme': 'Default Dark Modern' });
+  // No hovers in the Testing view: a row's tooltip would cover the row below it.
+  const s = useSession({}, { 'workbench.colorTheme': 'Default Dark Modern', 'workbench.hover.delay': 60_000 });
   const runFiles = () => readdirSync(join(s().workspace, '.m1', 'runs')).filter((f) => f.endsWith('.jsonl'));
 
   /** m1: Run Benchmark on the open file at budget 1K with one Wait round, all items. */
@@ -44,6 +45,7 @@ describe('e2e: benchmarks from the palette and the Testing view', function () {
     for (const group of ['benchmark.json', 'MedQA_USLME_test', 'MedMCQA_validation']) {
       for (let attempt = 0; (await row(group).getAttribute('aria-expanded')) !== 'true'; attempt++) {
         if (attempt === 10) throw new Error(`${group} does not expand`);
+        await page.mouse.move(0, 0);
         await row(group).click();
         await new Promise((r) => setTimeout(r, 300));
       }
