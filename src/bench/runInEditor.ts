@@ -10,6 +10,7 @@ import type { BenchItem } from '../core/bench/format';
 import { hashFile, itemKey } from '../core/bench/runFile';
 import { runBenchmark, type RunSummary } from '../core/bench/runner';
 import { M1Error } from '../core/errors';
+import { fileStamp, pct } from '../core/format';
 import { runPool } from './hosts';
 import type { BenchChoice } from './pickSettings';
 import { failureMessage, recordOutput } from './testResults';
@@ -23,9 +24,10 @@ export interface BenchPlan {
   subset: string;
   /** Resume this run file; a new one otherwise. */
   runFile?: string;
+  /** The benchmark file's hash, when the caller has just computed it (a large file is read once). */
+  benchHash?: string;
 }
 
-const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
 
 function duration(ms: number): string {
   const s = Math.round(ms / 1000);
@@ -39,8 +41,7 @@ export function runsDirFor(uri: vscode.Uri): string {
 }
 
 function newRunFile(uri: vscode.Uri): string {
-  const stamp = new Date().toISOString().replace(/[:.]/g, '-');
-  return join(runsDirFor(uri), `${basename(uri.fsPath).replace(/\.[^.]+$/, '')}-${stamp}.jsonl`);
+  return join(runsDirFor(uri), `${basename(uri.fsPath).replace(/\.[^.]+$/, '')}-${fileStamp()}.jsonl`);
 }
 
 export class EditorBenchRunner {
@@ -106,7 +107,7 @@ export class EditorBenchRunner {
       settings,
       runFile: plan.runFile!,
       benchFile: uri.fsPath,
-      benchHash: await hashFile(uri.fsPath),
+      benchHash: plan.benchHash ?? (await hashFile(uri.fsPath)),
       ...(model?.digest ? { modelDigest: model.digest } : {}),
       ...(plan.subset !== 'all items' ? { subset: plan.subset } : {}),
       signal,

@@ -4,32 +4,24 @@
 import { open } from 'node:fs/promises';
 import * as vscode from 'vscode';
 import { benchFields } from '../config';
-import { formatProblem, readBench, type BenchItem } from '../core/bench/format';
+import { SNIFF_CHARS, formatProblem, looksLikeBenchmark, readBench, type BenchItem } from '../core/bench/format';
 import { itemKey } from '../core/bench/runFile';
+import { shorten } from '../core/format';
 
 const EXCLUDE = '**/{node_modules,.git,.m1,dist,out}/**';
-const SNIFF_BYTES = 64 * 1024;
-
-/** Does the start of the file look like a benchmark (a question field as a JSON key or CSV column)? */
-export async function looksLikeBenchmark(path: string, questionFields: string[]): Promise<boolean> {
+/** Reads the start of a file and asks the core whether it looks like a benchmark. */
+async function fileLooksLikeBenchmark(path: string, questionFields: string[]): Promise<boolean> {
   if (/\.m1trace\.json$/i.test(path)) return false;
   const fh = await open(path, 'r').catch(() => undefined);
   if (!fh) return false;
   try {
-    const buf = Buffer.alloc(SNIFF_BYTES);
-    const { bytesRead } = await fh.read(buf, 0, SNIFF_BYTES, 0);
-    const head = buf.subarray(0, bytesRead).toString('utf8');
-    if (/\.csv$/i.test(path)) {
-      const columns = (head.split(/\r?\n/, 1)[0] ?? '').replace(/^\uFEFF/, '').split(',').map((c) => c.trim().replace(/^"|"$/g, ''));
-      return questionFields.some((f) => columns.includes(f));
-    }
-    return questionFields.some((f) => head.includes(`${JSON.stringify(f)}:`) || head.includes(`${JSON.stringify(f)} :`));
+    const buf = Buffer.alloc(SNIFF_CHARS);
+    const { bytesRead } = await fh.read(buf, 0, SNIFF_CHARS, 0);
+    return looksLikeBenchmark(buf.subarray(0, bytesRead).toString('utf8'), /\.csv$/i.test(path), questionFields);
   } finally {
     await fh.close();
   }
 }
-
-const shorten = (s: string, n: number) => (s.length > n ? `${s.slice(0, n - 1)}…` : s);
 
 export class BenchTestTree implements vscode.Disposable {
   readonly controller: vscode.TestController;
@@ -63,7 +55,7 @@ export class BenchTestTree implements vscode.Disposable {
   /** Adds a file that looks like a benchmark (or drops one that no longer does). */
   private async consider(uri: vscode.Uri, changed = false): Promise<void> {
     if (uri.scheme !== 'file' || /[\\/]\.m1[\\/]/.test(uri.fsPath)) return;
-    if (!(await looksLikeBenchmark(uri.fsPath, benchFields(uri).question))) {
+    if (!(await fileLooksLikeBenchmark(uri.fsPath, benchFields(uri).question))) {
       this.controller.items.delete(uri.toString());
       return;
     }
@@ -102,7 +94,7 @@ export class BenchTestTree implements vscode.Disposable {
           group.sortText = String(groups.size).padStart(4, '0'); // file order, not alphabetical
           groups.set(it.source, group);
         }
-        const label = `${it.id ?? `#${it.index + 1}`} · ${shorten(it.question.replace(/\s+/g, ' '), 70)}`;
+        const label = `${it.id ?? `#${it.index + 1}`} · ${shorten(it.question, 70)}`;
         const test = this.controller.createTestItem(this.questionId(file.uri, it), label, file.uri);
         test.range = new vscode.Range(it.line - 1, 0, it.line - 1, 0);
         test.sortText = String(it.index).padStart(8, '0');

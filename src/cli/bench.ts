@@ -11,12 +11,13 @@ import { readBench, formatProblem } from '../core/bench/format';
 import { compareRuns } from '../core/bench/compare';
 import { HostPool } from '../core/bench/hostPool';
 import { mergeRunFiles } from '../core/bench/merge';
-import { hashFile, readRunFile } from '../core/bench/runFile';
+import { hashFile, readRunFile, readRunHeader } from '../core/bench/runFile';
 import { runBenchmark, summarize, type RunOptions, type RunSummary } from '../core/bench/runner';
 import { describeSubset, selectItems, type Subset } from '../core/bench/subset';
 import { runSweep } from '../core/bench/sweep';
 import { PAPER_DEFAULTS, type EngineSettings } from '../core/engine';
-import { compareCsv, compareMarkdown, runCsv, runMarkdown, sweepCsv, sweepMarkdown } from '../core/report/export';
+import { fileStamp, pct } from '../core/format';
+import { compareReport, reportText, runReport, sweepReport, type Report } from '../core/report/export';
 import { UsageError, intArg } from './args';
 
 const COMMON_USAGE = `  --model NAME       model (default $M1_MODEL or m1-7b-23k)
@@ -81,8 +82,6 @@ interface Out {
   isTTY?: boolean;
 }
 
-const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
-const stamp = () => new Date().toISOString().replace(/[:.]/g, '-');
 
 export function formatSummary(s: RunSummary): string {
   const rows = Object.entries(s.sources).map(([name, v]) => `  ${name.padEnd(28)} ${pct(v.accuracy).padStart(6)}  (${v.correct}/${v.total}, 95% CI ${pct(v.ci95[0])}–${pct(v.ci95[1])})${v.unscored ? `  ${v.unscored} unscored` : ''}`);
@@ -175,7 +174,7 @@ function progressLine(err: Out, label = '') {
 export async function bench(argv: string[], env: NodeJS.ProcessEnv, out: Out, err: Out, signal?: AbortSignal): Promise<number> {
   const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: { ...COMMON_OPTIONS, budget: { type: 'string' }, wait: { type: 'string' } } });
   // A resumed run keeps the settings it started with.
-  const resumed = values.resume ? (await readRunFile(values.resume)).header.settings : undefined;
+  const resumed = values.resume ? (await readRunHeader(values.resume))?.settings : undefined;
   const settings: EngineSettings = resumed ?? {
     ...PAPER_DEFAULTS,
     model: values.model ?? env.M1_MODEL ?? 'm1-7b-23k',
@@ -183,12 +182,12 @@ export async function bench(argv: string[], env: NodeJS.ProcessEnv, out: Out, er
     waitRounds: intArg('wait', values.wait, PAPER_DEFAULTS.waitRounds),
   };
   const base = await prepare(positionals[0], values, env, err, settings.model);
-  const runFile = values.resume ?? values.out ?? join('.m1', 'runs', `${stamp()}.jsonl`);
+  const runFile = values.resume ?? values.out ?? join('.m1', 'runs', `${fileStamp()}.jsonl`);
   const summary = await runBenchmark({ ...base, settings, runFile, ...(signal ? { signal } : {}), onRecord: progressLine(err) });
   if (err.isTTY) err.write('\n');
   if (values.report) {
     const { header, records } = await readRunFile(runFile);
-    await writeReport(values.report, { md: () => runMarkdown(header, summary, records), csv: () => runCsv(records), json: () => ({ header, summary, records }) });
+    await writeReport(values.report, runReport(header, summary, records));
   }
   out.write(values.json ? `${JSON.stringify(summary)}\n` : `${formatSummary(summary)}\n`);
   return 0;
@@ -202,7 +201,7 @@ export async function sweep(argv: string[], env: NodeJS.ProcessEnv, out: Out, er
   const waits = [...new Set(intList('wait-rounds', values['wait-rounds'], [0], 0))].sort((a, b) => a - b);
   const model = values.model ?? env.M1_MODEL ?? 'm1-7b-23k';
   const base = await prepare(positionals[0], values, env, err, model);
-  const dir = values.resume ?? values.out ?? join('.m1', 'runs', `sweep-${stamp()}`);
+  const dir = values.resume ?? values.out ?? join('.m1', 'runs', `sweep-${fileStamp()}`);
   const tick = progressLine(err, 'sweep ');
   let done = 0;
   const result = await runSweep({
@@ -217,7 +216,7 @@ export async function sweep(argv: string[], env: NodeJS.ProcessEnv, out: Out, er
   });
   if (err.isTTY) err.write('\n');
   const rows = result.settings;
-  if (values.report) await writeReport(values.report, { md: () => sweepMarkdown(rows, positionals[0]!), csv: () => sweepCsv(rows), json: () => rows });
+  if (values.report) await writeReport(values.report, sweepReport(rows, positionals[0]!));
   if (values.json) {
     out.write(`${JSON.stringify({ runs: rows.map((r) => ({ budget: r.budget, waitRounds: r.waitRounds, runFile: r.runFile, summary: r.summary })), shared: result.shared, fallbacks: result.fallbacks, hosts: base.pool!.report() })}\n`);
     return 0;
@@ -241,12 +240,11 @@ export async function merge(argv: string[], out: Out): Promise<number> {
 }
 
 /** Writes a report in the format its extension names. */
-export async function writeReport(path: string, make: { md: () => string; csv: () => string; json: () => unknown }): Promise<void> {
-  const ext = extname(path).toLowerCase();
-  const text = ext === '.md' ? make.md() : ext === '.csv' ? make.csv() : ext === '.json' ? `${JSON.stringify(make.json(), null, 2)}\n` : undefined;
-  if (text === undefined) throw new UsageError(`--report must end in .md, .csv or .json, got "${path}"`);
+export async function writeReport(path: string, report: Report): Promise<void> {
+  const format = ({ '.md': 'md', '.csv': 'csv', '.json': 'json' } as const)[extname(path).toLowerCase() as '.md' | '.csv' | '.json'];
+  if (!format) throw new UsageError(`--report must end in .md, .csv or .json, got "${path}"`);
   await mkdir(dirname(resolve(path)), { recursive: true });
-  await writeFile(path, text);
+  await writeFile(path, reportText(format, report));
 }
 
 const pctPoints = (x: number) => `${x >= 0 ? '+' : ''}${(100 * x).toFixed(1)}`;
@@ -256,7 +254,7 @@ export async function compare(argv: string[], out: Out): Promise<number> {
   if (positionals.length !== 2) throw new UsageError('give two run files: m1 compare a.jsonl b.jsonl');
   const [a, b] = await Promise.all(positionals.map(async (path) => ({ path, ...(await readRunFile(path)) })));
   const c = compareRuns(a!, b!);
-  if (values.report) await writeReport(values.report, { md: () => compareMarkdown(c), csv: () => compareCsv(c), json: () => c });
+  if (values.report) await writeReport(values.report, compareReport(c));
   if (values.json) {
     out.write(`${JSON.stringify(c)}\n`);
     return 0;

@@ -49,7 +49,8 @@ export async function runBenchmarkCommand(ctx: Ctx, arg?: unknown): Promise<void
   const selected = selectItems(items, choice.subset);
   if (!selected.length) throw new M1Error('bad-input', `No item of ${name} matches ${describeSubset(choice.subset)}.`);
   const subset = describeSubset(choice.subset);
-  const unfinished = (await findUnfinishedRuns(runsDirFor(uri), await hashFile(uri.fsPath), choice.settings)).filter((r) => (r.header.subset ?? 'all items') === subset);
+  const benchHash = await hashFile(uri.fsPath);
+  const unfinished = (await findUnfinishedRuns(runsDirFor(uri), benchHash, choice.settings)).filter((r) => (r.header.subset ?? 'all items') === subset);
   let runFile: string | undefined;
   if (unfinished.length) {
     const pick = await vscode.window.showQuickPick(
@@ -62,7 +63,7 @@ export async function runBenchmarkCommand(ctx: Ctx, arg?: unknown): Promise<void
     if (!pick) return;
     runFile = pick.path;
   }
-  await runner.run([{ file, items: selected, choice, subset, ...(runFile ? { runFile } : {}) }]);
+  await runner.run([{ file, items: selected, choice, subset, benchHash, ...(runFile ? { runFile } : {}) }]);
 }
 
 const asUri = (x: unknown) => (x instanceof vscode.Uri ? x : typeof x === 'string' ? vscode.Uri.parse(x) : undefined);

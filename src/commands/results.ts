@@ -1,5 +1,5 @@
 // "m1: Open Results", "m1: Open Budget Sweep", "m1: Compare Runs" and "m1: Run Budget Sweep".
-import { readdir, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import * as vscode from 'vscode';
 import { activeFileUris } from '../activeFile';
@@ -8,10 +8,11 @@ import { runPool } from '../bench/hosts';
 import { pickBenchChoice } from '../bench/pickSettings';
 import { runsDirFor } from '../bench/runInEditor';
 import { readConfig } from '../config';
-import { hashFile, readRunHeader, type RunHeader } from '../core/bench/runFile';
+import { hashFile, listRunFiles, readRunHeader, type RunHeader } from '../core/bench/runFile';
 import { describeSubset, selectItems } from '../core/bench/subset';
 import { runSweep } from '../core/bench/sweep';
 import { M1Error } from '../core/errors';
+import { fileStamp } from '../core/format';
 import { loadComparison, loadRun, loadSweep } from '../results/views';
 import type { Ctx } from '../context';
 
@@ -24,18 +25,12 @@ interface RunFileInfo {
 /** Run files under every workspace folder's .m1/runs (sweep folders included), newest first. */
 async function runFiles(): Promise<RunFileInfo[]> {
   const out: RunFileInfo[] = [];
-  const visit = async (dir: string, depth: number): Promise<void> => {
-    const entries = await readdir(dir, { withFileTypes: true }).catch(() => []);
-    for (const e of entries) {
-      const path = join(dir, e.name);
-      if (e.isDirectory() && depth === 0) await visit(path, 1);
-      else if (e.isFile() && e.name.endsWith('.jsonl')) {
-        const header = await readRunHeader(path).catch(() => undefined);
-        if (header) out.push({ path, header, mtime: (await stat(path)).mtimeMs });
-      }
+  for (const f of vscode.workspace.workspaceFolders ?? []) {
+    for (const path of await listRunFiles(join(f.uri.fsPath, '.m1', 'runs'))) {
+      const header = await readRunHeader(path).catch(() => undefined);
+      if (header) out.push({ path, header, mtime: (await stat(path)).mtimeMs });
     }
-  };
-  for (const f of vscode.workspace.workspaceFolders ?? []) await visit(join(f.uri.fsPath, '.m1', 'runs'), 0);
+  }
   return out.sort((a, b) => b.mtime - a.mtime);
 }
 
@@ -112,7 +107,7 @@ export async function runSweepCommand(ctx: Ctx, arg?: unknown): Promise<void> {
   const choice = await pickBenchChoice(ctx.extension.workspaceState, ctx.extension.secrets, { bench: { sources: [...new Set(items.map((i) => i.source))], itemCount: items.length }, grid: true, title: 'm1: Run Budget Sweep' });
   if (!choice) return;
   const selected = selectItems(items, choice.subset);
-  const dir = join(runsDirFor(uri), `sweep-${new Date().toISOString().replace(/[:.]/g, '-')}`);
+  const dir = join(runsDirFor(uri), `sweep-${fileStamp()}`);
   const { pool } = await runPool(ctx.extension.secrets, choice.concurrency);
   const { engine } = readConfig();
   const total = selected.length * budgets.length * waits.length;

@@ -1,13 +1,13 @@
 // The results view: a webview beside the editor for a run, a sweep or a comparison. The extension
 // computes what it shows; the view asks to open items and traces and to export.
 import { writeFile } from 'node:fs/promises';
-import { dirname, isAbsolute, resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import * as vscode from 'vscode';
 import { benchFields } from '../config';
 import { readBench } from '../core/bench/format';
-import { itemKey, readRunFile, readRunRecord, type RunHeader, type RunRecord } from '../core/bench/runFile';
+import { benchFileOf, itemKey, readRunFile, readRunRecord, type RunHeader, type RunRecord } from '../core/bench/runFile';
 import { traceFromRecord } from '../core/bench/traceExport';
-import { compareCsv, compareMarkdown, runCsv, runMarkdown, sweepCsv, sweepMarkdown, type SweepRow } from '../core/report/export';
+import { compareReport, reportText, runReport, sweepReport, type ReportFormat, type SweepRow } from '../core/report/export';
 import type { RunData } from '../core/bench/compare';
 import type { FromResults, ResultsView } from './protocol';
 import { fromResultsSchema } from './validate';
@@ -21,9 +21,8 @@ export type ResultsSource =
 
 /** A run's benchmark file: absolute, or relative to the workspace the run file lives in. */
 function benchPath(header: RunHeader, runFile: string): string {
-  if (isAbsolute(header.benchFile)) return header.benchFile;
   const folder = vscode.workspace.getWorkspaceFolder(vscode.Uri.file(runFile));
-  return resolve(folder ? folder.uri.fsPath : dirname(runFile), header.benchFile);
+  return benchFileOf(header, folder ? folder.uri.fsPath : dirname(runFile));
 }
 
 export class ResultsPanels {
@@ -117,16 +116,10 @@ export class ResultsPanels {
 }
 
 /** The view's data in one of the export formats. */
-function exportText(format: 'csv' | 'json' | 'md', view: ResultsView, source: ResultsSource): string {
-  const pick = (make: { csv: () => string; md: () => string; json: () => unknown }) => (format === 'json' ? `${JSON.stringify(make.json(), null, 2)}\n` : make[format]());
-  if (source.kind === 'run' && view.kind === 'run') {
-    const { header, records } = source.run;
-    return pick({ csv: () => runCsv(records), md: () => runMarkdown(header, view.summary, records), json: () => ({ header, summary: view.summary, records }) });
-  }
-  if (source.kind === 'sweep') {
-    return pick({ csv: () => sweepCsv(source.rows), md: () => sweepMarkdown(source.rows, view.title), json: () => source.rows.map(({ budget, waitRounds, runFile, summary }) => ({ budget, waitRounds, runFile, summary })) });
-  }
-  if (view.kind === 'compare') return pick({ csv: () => compareCsv(view.comparison), md: () => compareMarkdown(view.comparison), json: () => view.comparison });
+function exportText(format: ReportFormat, view: ResultsView, source: ResultsSource): string {
+  if (source.kind === 'run' && view.kind === 'run') return reportText(format, runReport(source.run.header, view.summary, source.run.records));
+  if (source.kind === 'sweep') return reportText(format, sweepReport(source.rows, view.title));
+  if (view.kind === 'compare') return reportText(format, compareReport(view.comparison));
   throw new Error('Nothing to export.');
 }
 

@@ -5,14 +5,10 @@ import { compareRuns, settingsLabel, type RunData } from '../core/bench/compare'
 import { itemKey, readRunFile } from '../core/bench/runFile';
 import { summarize } from '../core/bench/runner';
 import { M1Error } from '../core/errors';
+import { shorten } from '../core/format';
 import { itemStatus, sweepSeries, type SweepRow } from '../core/report/export';
 import { bestPoint, histogram, sweepChart } from '../core/report/svg';
 import type { CompareView, RunView, SweepView } from './protocol';
-
-const shorten = (s: string, n: number) => {
-  const one = s.replace(/\s+/g, ' ').trim();
-  return one.length > n ? `${one.slice(0, n - 1)}…` : one;
-};
 
 export async function loadRun(path: string): Promise<{ data: RunData; view: RunView }> {
   const { header, records } = await readRunFile(path, { rounds: false });

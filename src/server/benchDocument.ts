@@ -2,7 +2,7 @@
 // keeps a result per line, so an edit re-checks only the lines it touched and then rebuilds the
 // duplicate index; JSON and CSV are checked whole (their structure is the whole file).
 import { TextDocument, type TextDocumentContentChangeEvent } from 'vscode-languageserver-textdocument';
-import { parseCsvBench, type FieldMap } from '../core/bench/format';
+import { looksLikeBenchmark, parseCsvBench, type FieldMap } from '../core/bench/format';
 import { traceProblems } from '../core/traces/parse';
 import { checkJsonl, duplicateProblems, jsonlItem, lintJson, lintJsonlLine, questionKey, type LineIndex, type LineResult, type LintItem, type LintProblem, type LintResult } from '../core/bench/lint';
 
@@ -11,15 +11,9 @@ export type BenchKind = 'json' | 'jsonl' | 'csv' | 'trace';
 export const kindOf = (uri: string): BenchKind | undefined =>
   /\.m1trace\.json$/i.test(uri) ? 'trace' : /\.jsonl$/i.test(uri) ? 'jsonl' : /\.csv$/i.test(uri) ? 'csv' : /\.json$/i.test(uri) ? 'json' : undefined;
 
-/** Does this look like a benchmark file (a question field as a key or a column near the start)? */
-export function looksLikeBenchmark(text: string, kind: BenchKind, fields: FieldMap): boolean {
-  if (kind === 'trace') return true; // checked against the trace schema
-  const head = text.slice(0, 64 * 1024);
-  if (kind === 'csv') {
-    const cols = (head.split(/\r?\n/, 1)[0] ?? '').replace(/^\uFEFF/, '').split(',').map((c) => c.trim().replace(/^"|"$/g, ''));
-    return fields.question.some((f) => cols.includes(f));
-  }
-  return fields.question.some((f) => head.includes(`${JSON.stringify(f)}:`) || head.includes(`${JSON.stringify(f)} :`));
+/** Does this open file need checking: a trace, or a file that looks like a benchmark? */
+export function shouldCheck(text: string, kind: BenchKind, fields: FieldMap): boolean {
+  return kind === 'trace' || looksLikeBenchmark(text, kind === 'csv', fields.question);
 }
 
 export class BenchDocument {

@@ -18,7 +18,7 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
 import { DEFAULT_FIELDS, withFields, type FieldMap } from '../core/bench/format';
 import { DEFAULT_SEVERITY, type Fix, type RuleId, type Severity } from '../core/bench/lint';
 import { itemKey } from '../core/bench/runFile';
-import { BenchDocument, kindOf, looksLikeBenchmark } from './benchDocument';
+import { BenchDocument, kindOf, shouldCheck } from './benchDocument';
 import { COMMANDS, RunsChanged, Validated } from './protocol';
 import { RunIndex } from './runIndex';
 
@@ -85,7 +85,7 @@ export function startServer(connection: Connection): void {
   const open = (uri: string, version: number, text: string) => {
     const kind = kindOf(uri);
     if (!kind) return;
-    if (!looksLikeBenchmark(text, kind, fields)) {
+    if (!shouldCheck(text, kind, fields)) {
       others.set(uri, TextDocument.create(uri, kind, version, text));
       return;
     }

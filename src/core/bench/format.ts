@@ -241,6 +241,22 @@ export async function readBench(path: string, fields = DEFAULT_FIELDS): Promise<
   return /\.csv$/i.test(path) ? parseCsvBench(text, path, fields) : parseJsonBench(text, path, fields);
 }
 
+/** How much of a file is enough to tell whether it is a benchmark. */
+export const SNIFF_CHARS = 64 * 1024;
+
+/**
+ * Does the start of a file look like a benchmark: a question field as a JSON key, or as a CSV
+ * column? Used to pick benchmark files among all JSON/JSONL/CSV files cheaply.
+ */
+export function looksLikeBenchmark(head: string, csv: boolean, questionFields: string[]): boolean {
+  const start = head.slice(0, SNIFF_CHARS);
+  if (csv) {
+    const columns = (start.split(/\r?\n/, 1)[0] ?? '').replace(/^\uFEFF/, '').split(',').map((c) => c.trim().replace(/^"|"$/g, ''));
+    return questionFields.some((f) => columns.includes(f));
+  }
+  return questionFields.some((f) => start.includes(`${JSON.stringify(f)}:`) || start.includes(`${JSON.stringify(f)} :`));
+}
+
 export function formatProblem(p: BenchProblem): string {
   return `${p.file}:${p.line}:${p.column}: ${p.field ? `${p.field}: ` : ''}${p.message}`;
 }

@@ -3,7 +3,7 @@
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { readdir } from 'node:fs/promises';
-import { join } from 'node:path';
+import { isAbsolute, join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { EngineSettings } from '../engine';
 import { M1Error } from '../errors';
@@ -149,6 +149,23 @@ export async function readRunHeader(path: string): Promise<RunHeader | undefined
   } finally {
     lines.close();
   }
+}
+
+/** A run's benchmark file: recorded absolute (the editor), or relative to where the CLI ran. */
+export const benchFileOf = (header: RunHeader, folder: string) => (isAbsolute(header.benchFile) ? header.benchFile : resolve(folder, header.benchFile));
+
+/** The run files in a runs folder and in its sweep folders (one level down). */
+export async function listRunFiles(dir: string): Promise<string[]> {
+  const out: string[] = [];
+  const visit = async (at: string, depth: number): Promise<void> => {
+    for (const e of await readdir(at, { withFileTypes: true }).catch(() => [])) {
+      const path = join(at, e.name);
+      if (e.isDirectory() && depth === 0) await visit(path, 1);
+      else if (e.isFile() && e.name.endsWith('.jsonl')) out.push(path);
+    }
+  };
+  await visit(dir, 0);
+  return out;
 }
 
 export interface UnfinishedRun {

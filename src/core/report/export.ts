@@ -1,11 +1,11 @@
 // Runs, sweeps and comparisons as CSV, JSON and Markdown (tables, and the sweep figure as SVG).
 import { wilson } from '../stats';
+import { pct } from '../format';
 import type { Comparison } from '../bench/compare';
 import type { RunHeader, RunRecord } from '../bench/runFile';
 import type { RunSummary, SourceSummary } from '../bench/runner';
 import { bestPoint, sweepChart, type SweepSeries } from './svg';
 
-const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
 const ci = (c: [number, number]) => `${pct(c[0])}–${pct(c[1])}`;
 
 /** RFC 4180: quote a cell that holds a comma, a quote or a line break. */
@@ -135,3 +135,30 @@ export function compareCsv(c: Comparison): string {
     ...c.wrongToRight.map((f) => ['wrong_to_right', f.source, f.index, f.id, f.gold, f.choiceA, f.choiceB]),
   ]);
 }
+
+export type ReportFormat = 'md' | 'csv' | 'json';
+
+/** A run, a sweep or a comparison in each export format, built only when asked for. */
+export interface Report {
+  md(): string;
+  csv(): string;
+  json(): unknown;
+}
+
+export function reportText(format: ReportFormat, report: Report): string {
+  return format === 'json' ? `${JSON.stringify(report.json(), null, 2)}\n` : report[format]();
+}
+
+export const runReport = (header: RunHeader, summary: RunSummary, records: RunRecord[]): Report => ({
+  md: () => runMarkdown(header, summary, records),
+  csv: () => runCsv(records),
+  json: () => ({ header, summary, records }),
+});
+
+export const sweepReport = (rows: Array<SweepRow & { runFile: string }>, title: string): Report => ({
+  md: () => sweepMarkdown(rows, title),
+  csv: () => sweepCsv(rows),
+  json: () => rows.map(({ budget, waitRounds, runFile, summary }) => ({ budget, waitRounds, runFile, summary })),
+});
+
+export const compareReport = (c: Comparison): Report => ({ md: () => compareMarkdown(c), csv: () => compareCsv(c), json: () => c });
