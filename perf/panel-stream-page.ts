@@ -1,4 +1,4 @@
-// Runs in Chromium (bundled by bench/panel-stream.ts): feeds a thought into the panel's renderer
+// Runs in Chromium (bundled by perf/panel-stream.ts): feeds a thought into the panel's renderer
 // the way the extension does (batches of deltas as messages, rendering once per frame) and into a
 // plain-text baseline, timing every task on the main thread.
 import type { PanelEvent } from '../src/panel/protocol';

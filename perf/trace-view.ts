@@ -1,6 +1,6 @@
 // The trace view of a long thought: 16,384 and 65,536 tokens over 8 rounds with 200 labels,
 // rendered, its labels anchored (some after an edit), and a selection mapped back, as the editor
-// does on every change. Results in bench/README.md.
+// does on every change. Results in perf/README.md.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { TraceFile } from '../src/core/trace';

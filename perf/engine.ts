@@ -1,6 +1,6 @@
 // Engine overhead: `m1 ask` (the engine over the Ollama backend) against a plain ollama-js loop
 // reading the same two streams (thought cut at the budget, then the answer), and whether time
-// and memory per token stay flat as the budget grows. Results go in bench/README.md.
+// and memory per token stay flat as the budget grows. Results go in perf/README.md.
 import { spawn, spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { Ollama } from 'ollama';

@@ -1,5 +1,5 @@
 // Throughput over 1, 2 and 4 fake vLLM hosts, each in its own process taking one request at a
-// time (so the hosts, not the client, are the bottleneck). Results in bench/README.md.
+// time (so the hosts, not the client, are the bottleneck). Results in perf/README.md.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';

@@ -1,4 +1,4 @@
-// Fake Ollama for bench/runner.ts: 4 parallel slots, 20 ms a token.
+// Fake Ollama for perf/runner.ts: 4 parallel slots, 20 ms a token.
 import { startFakeOllama } from '../test/fake-ollama/server';
 import { BENCH_ANSWER, BENCH_THINK, TOKEN_MS } from './fake-runner-config';
 

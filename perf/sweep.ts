@@ -1,5 +1,5 @@
 // Budget sweep cost: 512/1K/2K/4K/8K on 200 items against the fake server, generated tokens with
-// shared thoughts against separate runs and against one 8K run. Results in bench/README.md.
+// shared thoughts against separate runs and against one 8K run. Results in perf/README.md.
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

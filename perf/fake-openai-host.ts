@@ -1,4 +1,4 @@
-// One fake vLLM host for bench/multi-host.ts: one request at a time (the host is the bottleneck),
+// One fake vLLM host for perf/multi-host.ts: one request at a time (the host is the bottleneck),
 // the runner benchmark's scripted model at TOKEN_MS a token.
 import { startFakeOpenAI } from '../test/fake-openai/server';
 import { BENCH_ANSWER, BENCH_THINK } from './fake-runner-config';

@@ -1,5 +1,5 @@
 // Streaming cost of the side panel: a 16,384-token thought fed into the panel's renderer in
-// Chromium at full speed, against appending the same text as plain text. Results in bench/README.md.
+// Chromium at full speed, against appending the same text as plain text. Results in perf/README.md.
 import * as esbuild from 'esbuild';
 import { launchBrowser } from '../test/harness/browser';
 
@@ -18,7 +18,7 @@ function thought(blankLines: boolean): string[] {
 }
 
 async function main(): Promise<void> {
-  const bundle = await esbuild.build({ entryPoints: ['bench/panel-stream-page.ts'], bundle: true, write: false, format: 'iife', platform: 'browser', minify: true });
+  const bundle = await esbuild.build({ entryPoints: ['perf/panel-stream-page.ts'], bundle: true, write: false, format: 'iife', platform: 'browser', minify: true });
   const browser = await launchBrowser();
   const page = await browser.newPage();
   await page.setContent('<!DOCTYPE html><html><body></body></html>');

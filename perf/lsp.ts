@@ -1,6 +1,6 @@
 // The benchmark language server's checks: a 10,000-item JSONL checked whole, checked again after
 // a one-line edit, and a 100 MB JSONL held and checked within 3× its size. Run with
-// --expose-gc so memory is measured after collection. Results in bench/README.md.
+// --expose-gc so memory is measured after collection. Results in perf/README.md.
 import { BenchDocument } from '../src/server/benchDocument';
 import { DEFAULT_FIELDS } from '../src/core/bench/format';
 

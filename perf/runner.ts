@@ -1,6 +1,6 @@
 // Runner overhead: 1,000 items against a fake Ollama (in its own process) that takes 20 ms a token,
 // with concurrency 4 and 4 parallel slots. Ideal wall time = sum of scripted latencies / 4.
-// Results in bench/README.md.
+// Results in perf/README.md.
 import { spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';

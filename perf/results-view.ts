@@ -1,6 +1,6 @@
 // Opening the results view of a 10,000-item run: reading the run file and building the view in
 // the extension host, then rendering it in Chromium with the real webview bundle. Results in
-// bench/README.md.
+// perf/README.md.
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
