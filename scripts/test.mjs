@@ -15,11 +15,15 @@ const steps = [
   { part: 'static', name: 'typecheck tests', cmd: ['node_modules/.bin/tsc', '--noEmit', '-p', 'test'] },
   { part: 'unit', name: 'build', cmd: ['node', 'scripts/build.mjs'] },
   { part: 'unit', name: 'unit', cmd: [...mocha, 'test/unit/**/*.test.ts'], counts: 'mocha' },
+  // code-server, its Node and chromium: installed on the first run (minutes), then cached. Once,
+  // before the suites that need them, so that a failed install is one clear error, not one per suite.
+  { part: 'integration', name: 'tools', cmd: [...tsx, 'test/harness/tools.ts'], gate: 'tools' },
   { part: 'integration', name: 'package', cmd: ['npm', 'run', '--silent', 'package'] },
-  { part: 'integration', name: 'integration', cmd: [...tsx, 'test/harness/integration.ts'], counts: 'plain', env: { M1_REBUILD: '0' } },
+  { part: 'integration', name: 'integration', cmd: [...tsx, 'test/harness/integration.ts'], counts: 'plain', env: { M1_REBUILD: '0' }, needs: 'tools' },
+  { part: 'e2e', name: 'tools', cmd: [...tsx, 'test/harness/tools.ts'], gate: 'tools', skipIfDone: true },
   { part: 'e2e', name: 'package', cmd: ['npm', 'run', '--silent', 'package'], skipIfDone: true },
   { part: 'e2e', name: 'build', cmd: ['node', 'scripts/build.mjs'], skipIfDone: true },
-  { part: 'e2e', name: 'e2e', cmd: [...mocha, '--timeout', '300000', 'test/e2e/**/*.e2e.ts'], counts: 'mocha', env: { M1_REBUILD: '0' } },
+  { part: 'e2e', name: 'e2e', cmd: [...mocha, '--timeout', '300000', 'test/e2e/**/*.e2e.ts'], counts: 'mocha', env: { M1_REBUILD: '0' }, needs: 'tools' },
 ];
 
 function run(cmd, env) {
@@ -44,28 +48,42 @@ function count(kind, out) {
   return { passed: Number(m?.[1] ?? 0), failed: Number(m?.[2] ?? 0) };
 }
 
+/** The last lines of a failed step, so that the summary shows the real error. */
+function why(out) {
+  const lines = out.split('\n').map((l) => l.trimEnd()).filter((l) => l.trim() !== '');
+  return lines.slice(-6).map((l) => `    ${l.slice(0, 300)}`).join('\n');
+}
+
 let passed = 0;
 let failed = 0;
 const done = new Set();
+const failedGates = new Set();
 const summary = [];
 for (const step of steps.filter((s) => want(s.part))) {
   const key = step.cmd.join(' ');
   if (step.skipIfDone && done.has(key)) continue;
   done.add(key);
+  if (step.needs && failedGates.has(step.needs)) {
+    failed++;
+    summary.push(`✘ ${step.name}: not run, ${step.needs} failed`);
+    continue;
+  }
   process.stdout.write(`\n▶ ${step.name}\n`);
   const started = Date.now();
   const { code, out } = await run(step.cmd, step.env);
   const seconds = ((Date.now() - started) / 1000).toFixed(1);
+  if (code !== 0 && step.gate) failedGates.add(step.gate);
   if (step.counts) {
     const c = count(step.counts, out);
     passed += c.passed;
     failed += c.failed;
     if (code !== 0 && c.failed === 0) failed++; // a crash before any test counts as a failure
     if (c.passed + c.failed === 0) failed++; // so does a suite that ran nothing
-    summary.push(`${code === 0 ? '✔' : '✘'} ${step.name}: ${c.passed} passed, ${c.failed} failed (${seconds} s)`);
+    const crashed = code !== 0 && c.passed + c.failed === 0;
+    summary.push(`${code === 0 ? '✔' : '✘'} ${step.name}: ${c.passed} passed, ${c.failed} failed (${seconds} s)${crashed ? `\n${why(out)}` : ''}`);
   } else {
     if (code !== 0) failed++;
-    summary.push(`${code === 0 ? '✔' : '✘'} ${step.name} (${seconds} s)`);
+    summary.push(`${code === 0 ? '✔' : '✘'} ${step.name} (${seconds} s)${code === 0 ? '' : `\n${why(out)}`}`);
   }
 }
 process.stdout.write(`\n${summary.join('\n')}\n\ntests: ${passed} passed, ${failed} failed\n`);

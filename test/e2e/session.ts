@@ -23,6 +23,9 @@ export interface Session {
 
 export function useSession(fakeOptions: FakeOllamaOptions = {}, settings: Record<string, unknown> = {}, env: NodeJS.ProcessEnv = {}, trust = true): () => Session {
   let session: Session | undefined;
+  // What `before` has started so far, undone in reverse by `after` even when `before` failed half
+  // way: a server left listening would keep mocha from ever exiting.
+  let started: Array<() => unknown> = [];
   before(async function () {
     this.timeout(300_000);
     const vsix = ensurePackaged();
@@ -32,10 +35,14 @@ export function useSession(fakeOptions: FakeOllamaOptions = {}, settings: Record
       models: [{ name: 'm1-7b-23k' }, { name: 'm1-32b-1k', parameterSize: '32.8B', size: 19_851_336_236 }],
       ...fakeOptions,
     });
+    started.push(() => fake.close());
     const workspace = mkdtempSync(join(tmpdir(), 'm1-e2e-ws-'));
+    started.push(() => rmSync(workspace, { recursive: true, force: true }));
     cpSync(join(ROOT, 'samples'), workspace, { recursive: true });
     const server = await startCodeServer({ workspace, vsix: [vsix], userSettings: { 'm1.ollama.host': fake.url, ...settings }, env, trust });
+    started.push(() => server.stop());
     const browser = await launchBrowser();
+    started.push(() => browser.close());
     const page = await openWorkbench(browser, server.folderUrl);
     mkdirSync(RESULTS, { recursive: true });
     session = {
@@ -56,10 +63,15 @@ export function useSession(fakeOptions: FakeOllamaOptions = {}, settings: Record
     if (t?.state === 'failed' && session) await session.shot(`FAILED-${t.title.replace(/\W+/g, '-').slice(0, 60)}`);
   });
   after(async () => {
-    await session?.browser.close();
-    await session?.server.stop();
-    await session?.fake.close();
-    if (session) rmSync(session.workspace, { recursive: true, force: true });
+    const undo = started.reverse();
+    started = [];
+    for (const stop of undo) {
+      try {
+        await stop();
+      } catch (e) {
+        console.error(`e2e cleanup: ${e instanceof Error ? e.message : String(e)}`);
+      }
+    }
   });
   return () => session!;
 }

@@ -90,7 +90,10 @@ export async function startCodeServer(opts: CodeServerOptions): Promise<RunningC
   const child = spawn(tools.node, args, { env: { ...tools.env, ...opts.env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`code-server did not start within 60 s:\n${output}`)), 60_000);
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL'); // never leave a half-started server behind a failed start
+      reject(new Error(`code-server did not start within 60 s:\n${output}`));
+    }, 60_000);
     const onData = (d: Buffer) => {
       output = (output + d.toString()).slice(-50_000); // the tail is what explains a failure
       const m = /HTTP server listening on (http:\/\/[\d.]+:\d+)/.exec(output);

@@ -4,6 +4,7 @@
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { Browser } from 'playwright-core';
 import { launchBrowser, openWorkbench } from './browser';
 import { ROOT, ensurePackaged } from './build';
 import { startCodeServer } from './codeServer';
@@ -22,8 +23,9 @@ async function runOnce(trust: boolean, vsix: string): Promise<TestResults & { tr
     folders: [{ path: join(ROOT, 'test', 'integration', 'runner'), id: 'm1-test.m1-test-runner-0.0.1' }],
     env: { M1_TEST_RESULTS: resultsFile, M1_TEST_ENTRY: join(ROOT, 'dist-test', 'integration', 'index.js') },
   });
-  const browser = await launchBrowser();
+  let browser: Browser | undefined;
   try {
+    browser = await launchBrowser();
     await openWorkbench(browser, server.folderUrl); // the extension host starts with the workbench
     const deadline = Date.now() + 120_000;
     while (!existsSync(resultsFile)) {
@@ -32,7 +34,7 @@ async function runOnce(trust: boolean, vsix: string): Promise<TestResults & { tr
     }
     return JSON.parse(readFileSync(resultsFile, 'utf8')) as TestResults & { trusted?: boolean };
   } finally {
-    await browser.close();
+    await browser?.close();
     await server.stop();
     rmSync(workspace, { recursive: true, force: true });
   }
