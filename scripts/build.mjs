@@ -3,6 +3,7 @@
 import * as esbuild from 'esbuild';
 import { readdirSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
 
 const production = process.argv.includes('--production');
 const watch = process.argv.includes('--watch');
@@ -19,8 +20,26 @@ const difflibStrictMode = {
   },
 };
 
+// @huggingface/tasks (for @huggingface/gguf's quant names) re-exports every task, model library
+// and snippet table from one index; declared free of side effects, only the gguf part stays.
+const hfTasksPure = {
+  name: 'hf-tasks-pure',
+  setup(build) {
+    build.onResolve({ filter: /^@huggingface\/tasks$/ }, () => ({ path: fileURLToPath(import.meta.resolve('@huggingface/tasks')), sideEffects: false }));
+  },
+};
+
+// The language client is its own bundle, loaded when the first benchmark-like file opens, so
+// that windows which never open one do not load it (see src/bench/languageClientOnDemand.ts).
+const languageClientApart = {
+  name: 'language-client-apart',
+  setup(build) {
+    build.onResolve({ filter: /^\.\/languageClient$/ }, (args) => (/[\\/]src[\\/]bench$/.test(args.resolveDir) ? { path: './languageClient.js', external: true } : undefined));
+  },
+};
+
 const node = {
-  plugins: [difflibStrictMode],
+  plugins: [difflibStrictMode, hfTasksPure],
   // jsonc-parser's "main" is a UMD build whose dynamic requires esbuild cannot follow; its ESM build bundles.
   mainFields: ['module', 'main'],
   bundle: true,
@@ -37,7 +56,9 @@ const integrationTests = readdirSync('test/integration')
   .map((f) => `test/integration/${f}`);
 
 const builds = [
-  { ...node, entryPoints: ['src/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'] },
+  // `import()` of the client becomes a plain require (the extension host loads CommonJS).
+  { ...node, plugins: [...node.plugins, languageClientApart], supported: { 'dynamic-import': false }, entryPoints: ['src/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'] },
+  { ...node, entryPoints: ['src/bench/languageClient.ts'], outfile: 'dist/languageClient.js', external: ['vscode'] },
   { ...node, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js' },
   { ...node, entryPoints: ['src/server/main.ts'], outfile: 'dist/server.js' },
 ];

@@ -14,14 +14,15 @@ const steps = [
   { part: 'static', name: 'typecheck webview', cmd: ['node_modules/.bin/tsc', '--noEmit', '-p', 'webview-ui'] },
   { part: 'static', name: 'typecheck tests', cmd: ['node_modules/.bin/tsc', '--noEmit', '-p', 'test'] },
   { part: 'unit', name: 'build', cmd: ['node', 'scripts/build.mjs'] },
-  { part: 'unit', name: 'unit', cmd: [...mocha, 'test/unit/**/*.test.ts'], counts: 'mocha' },
+  { part: 'unit', name: 'unit', cmd: [...mocha, '--timeout', '20000', 'test/unit/**/*.test.ts'], counts: 'mocha' },
   // code-server, its Node and chromium: installed on the first run (minutes), then cached. Once,
   // before the suites that need them, so that a failed install is one clear error, not one per suite.
   { part: 'integration', name: 'tools', cmd: [...tsx, 'test/harness/tools.ts'], gate: 'tools' },
-  { part: 'integration', name: 'package', cmd: ['npm', 'run', '--silent', 'package'] },
+  // Packaging is itself a test: no vsce warning, icon, README images, bundle size.
+  { part: 'integration', name: 'package', cmd: [...mocha, 'test/package/vsix.test.ts'], counts: 'mocha' },
   { part: 'integration', name: 'integration', cmd: [...tsx, 'test/harness/integration.ts'], counts: 'plain', env: { M1_REBUILD: '0' }, needs: 'tools' },
   { part: 'e2e', name: 'tools', cmd: [...tsx, 'test/harness/tools.ts'], gate: 'tools', skipIfDone: true },
-  { part: 'e2e', name: 'package', cmd: ['npm', 'run', '--silent', 'package'], skipIfDone: true },
+  { part: 'e2e', name: 'package', cmd: [...mocha, 'test/package/vsix.test.ts'], counts: 'mocha', skipIfDone: true },
   { part: 'e2e', name: 'build', cmd: ['node', 'scripts/build.mjs'], skipIfDone: true },
   { part: 'e2e', name: 'e2e', cmd: [...mocha, '--timeout', '300000', 'test/e2e/**/*.e2e.ts'], counts: 'mocha', env: { M1_REBUILD: '0' }, needs: 'tools' },
 ];

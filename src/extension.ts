@@ -1,19 +1,23 @@
 // Wires the modules; nothing else. An activation failure becomes a visible error.
 import * as vscode from 'vscode';
 import { registerBenchmarks } from './bench';
-import { startLanguageClient } from './bench/languageClient';
+import { startLanguageClientOnDemand } from './bench/languageClientOnDemand';
 import { registerCommands } from './commands';
+import { registerResultsSerializer } from './commands/results';
+import { locateRemoteSettings } from './config';
 import type { Ctx } from './context';
 import { OllamaManager } from './ollama/manager';
 import { registerPanel } from './panel/provider';
 import { ResultsPanels } from './results/panel';
 import { registerTraces } from './traces';
 import { registerServerTree } from './views/serverTree';
+import { registerRunsTree } from './views/runsTree';
 
 export function activate(extension: vscode.ExtensionContext): void {
   const log = vscode.window.createOutputChannel('m1', { log: true });
   extension.subscriptions.push(log);
   try {
+    locateRemoteSettings(extension);
     const reasoning = vscode.window.createOutputChannel('m1 Reasoning');
     extension.subscriptions.push(reasoning);
     const serverLog = vscode.window.createOutputChannel('m1: Ollama server', { log: true });
@@ -23,9 +27,11 @@ export function activate(extension: vscode.ExtensionContext): void {
     const ctx: Ctx = { ...base, panel: registerPanel(base), ollama, serverLog, benchmarks: registerBenchmarks(extension, log), results: new ResultsPanels(extension.extensionUri, log), traces: registerTraces(extension) };
     extension.subscriptions.push(ollama.onDidChangeState(() => void ctx.panel.refreshServer()));
     registerCommands(ctx);
-    startLanguageClient(extension, log);
+    startLanguageClientOnDemand(extension, log);
     const tree = registerServerTree(ctx);
     extension.subscriptions.push(ollama.onDidChangeState(() => tree.refresh()));
+    registerRunsTree(ctx);
+    registerResultsSerializer(ctx);
     log.info(`m1 activated (workspace trusted: ${vscode.workspace.isTrusted})`);
     if (vscode.workspace.getConfiguration('m1').get<boolean>('ollama.autoStart') && vscode.workspace.isTrusted) {
       void ollama.start().catch((e: unknown) => log.error(`auto-start: ${e instanceof Error ? e.message : String(e)}`));

@@ -1,8 +1,8 @@
-// The servers benchmark runs spread over (setting m1.hosts, user settings only) and their API
+// The servers benchmark runs spread over (setting m1.hosts, user or remote settings only) and their API
 // keys (VS Code's SecretStorage, never a settings file). With no hosts set, runs go to the
 // local Ollama server.
 import * as vscode from 'vscode';
-import { readConfig } from '../config';
+import { keepAlive, readConfig, userSetting } from '../config';
 import { createBackend, describeHost, parseHostSpec, type HostSpec } from '../core/backends/hosts';
 import { ollamaInfo } from '../core/backends/ollama';
 import { OpenAIBackend } from '../core/backends/openai';
@@ -20,7 +20,7 @@ interface HostSetting {
 
 /** The hosts from m1.hosts, validated; empty when none are set. */
 export function configuredHosts(): HostSpec[] {
-  const raw = vscode.workspace.getConfiguration('m1').get<HostSetting[]>('hosts', []);
+  const raw = userSetting<HostSetting[]>('hosts') ?? [];
   return (Array.isArray(raw) ? raw : []).map((h, i) => {
     if (typeof h?.url !== 'string' || !h.url.trim()) throw new M1Error('bad-input', `m1.hosts[${i}] needs a "url".`);
     const kind = h.kind === 'openai' ? 'openai' : 'ollama';
@@ -34,7 +34,7 @@ export async function runPool(secrets: vscode.SecretStorage, concurrency: number
   const configured = configuredHosts();
   const hosts = configured.length ? configured : [{ kind: 'ollama' as const, url: readConfig().host, slots: concurrency }];
   const members = await Promise.all(
-    hosts.map(async (spec) => ({ backend: createBackend(spec, (await secrets.get(secretKey(spec.url))) ?? undefined), slots: spec.slots, ...(spec.model ? { model: spec.model } : {}) })),
+    hosts.map(async (spec) => ({ backend: createBackend(spec, (await secrets.get(secretKey(spec.url))) ?? undefined, keepAlive()), slots: spec.slots, ...(spec.model ? { model: spec.model } : {}) })),
   );
   return { pool: new HostPool(members), hosts };
 }

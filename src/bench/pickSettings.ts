@@ -5,6 +5,7 @@ import { readConfig } from '../config';
 import { describeHost, type HostSpec } from '../core/backends/hosts';
 import { describeModel, isModelNamed, ollamaInfo } from '../core/backends/ollama';
 import type { Subset } from '../core/bench/subset';
+import { CHAT_MAX_NEW_TOKENS, chatSettings, isChat } from '../core/chat/protocol';
 import type { EngineSettings } from '../core/engine';
 import { configuredHosts, hostModels } from './hosts';
 
@@ -29,9 +30,10 @@ export function serverParallelSlots(env: NodeJS.ProcessEnv = process.env): numbe
 export function lastChoice(state: vscode.Memento): BenchChoice {
   const { engine } = readConfig();
   const saved = state.get<Partial<BenchChoice>>(KEY);
+  // Sampling settings always come from the settings; the run-specific ones from the last run.
+  const m1 = { ...engine, ...(saved?.settings ? { model: saved.settings.model, ...(isChat(saved.settings) ? {} : { budget: saved.settings.budget, waitRounds: saved.settings.waitRounds }) } : {}) };
   return {
-    // Sampling settings always come from the settings; the run-specific ones from the last run.
-    settings: { ...engine, ...(saved?.settings ? { model: saved.settings.model, budget: saved.settings.budget, waitRounds: saved.settings.waitRounds } : {}) },
+    settings: saved?.settings && isChat(saved.settings) ? chatSettings(m1, { cot: saved.settings.cot === true, maxTokens: saved.settings.budget }) : m1,
     concurrency: saved?.concurrency ?? serverParallelSlots() ?? 1,
     subset: saved?.subset ?? {},
   };
@@ -88,7 +90,7 @@ export async function pickBenchChoice(state: vscode.Memento, secrets: vscode.Sec
   const last = lastChoice(state);
   // With servers in m1.hosts, each has its slots: no concurrency step.
   const hosts = configuredHosts();
-  const steps = 1 + (grid ? 0 : 2) + (hosts.length ? 0 : 1) + (bench ? 1 : 0);
+  let steps = 1 + (grid ? 0 : 3) + (hosts.length ? 0 : 1) + (bench ? 1 : 0);
   let at = 0;
   const next = () => `${title} (${++at}/${steps})`;
   const models = await modelChoices(secrets, hosts);
@@ -99,11 +101,18 @@ export async function pickBenchChoice(state: vscode.Memento, secrets: vscode.Sec
     models.find((m) => isModelNamed(m, last.settings.model))?.name,
   );
   if (!modelPick?.[0]) return undefined;
-  let { budget, waitRounds } = last.settings;
-  if (!grid) {
-    const picked = await pickBudgetAndWait(last.settings, next);
+  let settings: EngineSettings = { ...last.settings, model: modelPick[0].value };
+  // A sweep is m1's budget forcing; a run asks the protocol, then m1's budget and Wait rounds.
+  const protocol = grid ? 'm1' : await pickProtocol(last.settings, next());
+  if (!protocol) return undefined;
+  if (protocol === 'm1') {
+    const m1 = lastChoiceM1(settings);
+    const picked = grid ? m1 : await pickBudgetAndWait(m1, next);
     if (!picked) return undefined;
-    ({ budget, waitRounds } = picked);
+    settings = { ...m1, ...picked };
+  } else {
+    steps -= 2;
+    settings = chatSettings(settings, { cot: protocol === 'chat-cot' });
   }
 
   // The hosts in m1.hosts bring their own slots; the local server asks.
@@ -113,9 +122,32 @@ export async function pickBenchChoice(state: vscode.Memento, secrets: vscode.Sec
   const subset = bench ? await pickSubset(bench, last.subset, next()) : last.subset;
   if (!subset) return undefined;
 
-  const choice: BenchChoice = { settings: { ...last.settings, model: modelPick[0].value, budget, waitRounds }, concurrency, subset };
+  const choice: BenchChoice = { settings, concurrency, subset };
   await state.update(KEY, choice);
   return choice;
+}
+
+/** m1 settings from the last ones (a chat run's cap is not a thinking budget). */
+function lastChoiceM1(s: EngineSettings): EngineSettings {
+  if (!isChat(s)) return s;
+  const { protocol: _p, cot: _c, ...rest } = s;
+  return { ...rest, budget: readConfig().engine.budget, waitRounds: readConfig().engine.waitRounds };
+}
+
+type ProtocolChoice = 'm1' | 'chat' | 'chat-cot';
+
+async function pickProtocol(last: EngineSettings, stepLabel: string): Promise<ProtocolChoice | undefined> {
+  const picked = await step<ProtocolChoice>(
+    'protocol',
+    stepLabel,
+    [
+      { label: 'm1: budget forcing', description: "m1's think/answer markers, thinking budget and Wait rounds", value: 'm1' },
+      { label: 'Chat: a baseline model', description: `its own chat template, ${CHAT_MAX_NEW_TOKENS} new tokens, as the m1 paper ran its baselines`, value: 'chat' },
+      { label: 'Chat with "Let\'s think step by step."', description: "the paper's CoT variant of the baseline prompt", value: 'chat-cot' },
+    ],
+    isChat(last) ? (last.cot ? 'chat-cot' : 'chat') : 'm1',
+  );
+  return picked?.[0]?.value;
 }
 
 async function pickBudgetAndWait(last: EngineSettings, next: () => string): Promise<{ budget: number; waitRounds: number } | undefined> {

@@ -11,6 +11,7 @@ import { hashFile, itemKey } from '../core/bench/runFile';
 import { runBenchmark, type RunSummary } from '../core/bench/runner';
 import { M1Error } from '../core/errors';
 import { fileStamp, pct } from '../core/format';
+import { folderInside } from '../core/safeWrite';
 import { runPool } from './hosts';
 import type { BenchChoice } from './pickSettings';
 import { failureMessage, recordOutput } from './testResults';
@@ -38,6 +39,15 @@ function duration(ms: number): string {
 export function runsDirFor(uri: vscode.Uri): string {
   const folder = vscode.workspace.getWorkspaceFolder(uri);
   return join(folder ? folder.uri.fsPath : dirname(uri.fsPath), '.m1', 'runs');
+}
+
+/**
+ * Makes `dir` (the runs folder by default) a real folder of the benchmark's workspace and returns
+ * its real path: a repository may ship .m1 or .m1/runs as a link out of the workspace.
+ */
+export async function realRunsFolder(uri: vscode.Uri, dir = runsDirFor(uri)): Promise<string> {
+  const folder = vscode.workspace.getWorkspaceFolder(uri);
+  return folder ? folderInside(folder.uri.fsPath, dir) : dir;
 }
 
 function newRunFile(uri: vscode.Uri): string {
@@ -68,6 +78,7 @@ export class EditorBenchRunner {
         for (const plan of plans) {
           current = plan;
           plan.runFile ??= newRunFile(plan.file.uri!);
+          await realRunsFolder(plan.file.uri!, dirname(plan.runFile));
           summaries.push(await this.runPlan(plan, testRun, finished, progress, abort.signal));
         }
       });
@@ -100,7 +111,9 @@ export class EditorBenchRunner {
     const only = hosts.length === 1 && hosts[0]!.kind === 'ollama' ? hosts[0]! : undefined;
     const model = only ? (await ollamaInfo(only.url, signal)).models.find((m) => isModelNamed(m, only.model ?? settings.model)) : undefined;
     this.log.info(`benchmark ${uri.fsPath}: ${plan.items.length} items (${plan.subset}), model ${settings.model}, budget ${settings.budget}, ${settings.waitRounds} Wait, on ${hosts.map((h) => `${describeHost(h)} ×${h.slots}`).join(', ')} → ${plan.runFile}`);
-    progress.report({ message: `0/${plan.items.length} · starting` });
+    // Notifications render command links: this one opens the run's results, which follow the file.
+    const liveLink = `[Live results](command:m1.openResults?${encodeURIComponent(JSON.stringify([plan.runFile]))})`;
+    progress.report({ message: `0/${plan.items.length} · starting · ${liveLink}` });
     const summary = await runBenchmark({
       items: plan.items,
       pool,
@@ -111,6 +124,10 @@ export class EditorBenchRunner {
       ...(model?.digest ? { modelDigest: model.digest } : {}),
       ...(plan.subset !== 'all items' ? { subset: plan.subset } : {}),
       signal,
+      onNotice: (message) => {
+        this.log.warn(message);
+        void vscode.window.showWarningMessage(message);
+      },
       onStart: (it) => {
         const t = this.tree.testFor(uri, it);
         if (t) testRun.started(t);
@@ -132,7 +149,7 @@ export class EditorBenchRunner {
         }
         if (!resumed) fresh++;
         const eta = fresh ? ` · ETA ${duration(((Date.now() - started) / fresh) * (total - done))}` : '';
-        progress.report({ message: `${done}/${total} · ${scored ? pct(right / scored) : '–'} right so far${eta}`, increment: 100 / total });
+        progress.report({ message: `${done}/${total} · ${scored ? pct(right / scored) : '–'} right so far${eta} · ${liveLink}`, increment: 100 / total });
       },
     });
     for (const h of summary.hosts ?? []) this.log.info(`  ${h.host}: ${h.items} items, ${h.tokens} tokens, ${h.tokensPerSecond.toFixed(1)} tokens/s${h.takenOut ? ` (taken out: ${h.takenOut})` : ''}`);

@@ -1,8 +1,10 @@
 // A finished benchmark item as the Testing view shows it: pass/fail/skip with its duration, the
 // thought and answer in the test's output, and on failure a message with gold vs m1's choice.
 import * as vscode from 'vscode';
+import { mdText } from '../core/markdown';
 import type { BenchItem } from '../core/bench/format';
 import type { RunRecord } from '../core/bench/runFile';
+import { shownRecord } from '../core/chat/reasoning';
 
 const FINISH: Record<string, string> = { stop: 'stopped by itself', length: 'cut at the budget' };
 
@@ -17,7 +19,8 @@ export function recordFigures(r: RunRecord): string {
 }
 
 /** The thought round by round, then the answer; for the test's output (a terminal: CRLF). */
-export function recordOutput(item: BenchItem, r: RunRecord): string {
+export function recordOutput(item: BenchItem, record: RunRecord): string {
+  const r = shownRecord(record);
   const parts = [`── ${item.id ?? `${item.source} #${item.index + 1}`} ──`];
   r.rounds.forEach((round, i) => {
     // A round's Wait string was appended after it, so it leads the next round.
@@ -32,10 +35,13 @@ export function recordOutput(item: BenchItem, r: RunRecord): string {
 }
 
 /** Why a test failed: gold against m1's choice, the figures, the answer and the thought. */
-export function failureMessage(item: BenchItem, r: RunRecord): vscode.TestMessage {
+export function failureMessage(item: BenchItem, record: RunRecord): vscode.TestMessage {
+  const r = shownRecord(record);
   const md = new vscode.MarkdownString();
-  md.appendMarkdown(r.choice ? `m1 chose **${option(item, r.choice)}**; the answer is **${option(item, r.answer_idx)}**.\n\n` : `m1's answer could not be matched to an option (extraction failure); the answer is **${option(item, r.answer_idx)}**.\n\n`);
-  md.appendMarkdown(`${recordFigures(r)}\n\n**Answer**\n`);
+  // The options and figures come from the benchmark and run files: escaped, never markup.
+  const shown = (letter: string | null) => mdText(option(item, letter));
+  md.appendMarkdown(r.choice ? `m1 chose **${shown(r.choice)}**; the answer is **${shown(r.answer_idx)}**.\n\n` : `m1's answer could not be matched to an option (extraction failure); the answer is **${shown(r.answer_idx)}**.\n\n`);
+  md.appendMarkdown(`${mdText(recordFigures(r))}\n\n**Answer**\n`);
   md.appendCodeblock(r.response, 'text');
   md.appendMarkdown('\n**Thought**\n');
   // The thought as the model saw it: each round followed by the Wait string that continued it.

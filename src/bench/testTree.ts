@@ -3,6 +3,7 @@
 // questions are read when it is expanded or run.
 import { open } from 'node:fs/promises';
 import * as vscode from 'vscode';
+import { mdText } from '../core/markdown';
 import { benchFields } from '../config';
 import { SNIFF_CHARS, formatProblem, looksLikeBenchmark, readBench, type BenchItem } from '../core/bench/format';
 import { itemKey } from '../core/bench/runFile';
@@ -83,7 +84,7 @@ export class BenchTestTree implements vscode.Disposable {
     try {
       const { items, problems } = await readBench(file.uri.fsPath, benchFields(file.uri));
       file.error = problems.length
-        ? new vscode.MarkdownString(`${problems.length} item${problems.length === 1 ? '' : 's'} cannot run:\n\n${problems.slice(0, 20).map((p) => `- ${formatProblem({ ...p, file: vscode.workspace.asRelativePath(p.file) })}`).join('\n')}`)
+        ? new vscode.MarkdownString(`${problems.length} item${problems.length === 1 ? '' : 's'} cannot run:\n\n${problems.slice(0, 20).map((p) => `- ${mdText(formatProblem({ ...p, file: vscode.workspace.asRelativePath(p.file) }))}`).join('\n')}`)
         : undefined;
       const groups = new Map<string, vscode.TestItem>();
       for (const it of items) {

@@ -6,17 +6,20 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, extname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { createBackend, parseHostSpec } from '../core/backends/hosts';
+import { baselineReference } from '../core/chat/baselines';
+import { CHAT_MAX_NEW_TOKENS, chatSettings } from '../core/chat/protocol';
 import { isModelNamed, ollamaInfo, resolveOllamaHost } from '../core/backends/ollama';
 import { readBench, formatProblem } from '../core/bench/format';
 import { compareRuns } from '../core/bench/compare';
 import { HostPool } from '../core/bench/hostPool';
 import { mergeRunFiles } from '../core/bench/merge';
-import { hashFile, readRunFile, readRunHeader } from '../core/bench/runFile';
+import { hashFile, readRunFile, readRunHeader, tornNote } from '../core/bench/runFile';
 import { runBenchmark, summarize, type RunOptions, type RunSummary } from '../core/bench/runner';
 import { describeSubset, selectItems, type Subset } from '../core/bench/subset';
 import { runSweep } from '../core/bench/sweep';
 import { PAPER_DEFAULTS, type EngineSettings } from '../core/engine';
 import { fileStamp, pct } from '../core/format';
+import { folderInside } from '../core/safeWrite';
 import { compareReport, reportText, runReport, sweepReport, type Report } from '../core/report/export';
 import { UsageError, intArg } from './args';
 
@@ -44,6 +47,11 @@ export const BENCH_USAGE = `Usage: m1 bench <file.json|file.jsonl|file.csv> [opt
 Options:
   --budget N         thinking budget in tokens (default ${PAPER_DEFAULTS.budget})
   --wait K           "Wait" rounds (default ${PAPER_DEFAULTS.waitRounds})
+  --protocol P       m1 (budget forcing, the default) or chat: the reference's baseline protocol
+                     for other models (their own chat template, one user message, no think
+                     marker, scored on the whole output)
+  --cot              chat only: "Let's think step by step." before the \\boxed{} instruction
+  --max-tokens N     chat only: new tokens at most (default ${CHAT_MAX_NEW_TOKENS}, as the reference)
 ${COMMON_USAGE}  --out FILE         run file (default .m1/runs/<time>.jsonl)
   --resume FILE      continue a run file: items already in it are not run again
 `;
@@ -60,6 +68,8 @@ Options:
   --budgets LIST     thinking budgets (default 512,1024,2048,4096,8192)
   --wait-rounds LIST Wait rounds (default 0)
   --exact            separate runs for every setting (no shared thoughts)
+  --baseline RUN     a baseline's run file on the same benchmark (m1 bench --protocol chat): its
+                     accuracy is a horizontal reference line in the --report figure (repeatable)
 ${COMMON_USAGE}  --out DIR          folder for the run files (default .m1/runs/sweep-<time>)
   --resume DIR       continue a sweep folder
 `;
@@ -84,11 +94,11 @@ interface Out {
 
 
 export function formatSummary(s: RunSummary): string {
-  const rows = Object.entries(s.sources).map(([name, v]) => `  ${name.padEnd(28)} ${pct(v.accuracy).padStart(6)}  (${v.correct}/${v.total}, 95% CI ${pct(v.ci95[0])}–${pct(v.ci95[1])})${v.unscored ? `  ${v.unscored} unscored` : ''}`);
+  const rows = Object.entries(s.sources).map(([name, v]) => `  ${name.padEnd(28)} ${pct(v.accuracy).padStart(6)}  (${v.correct}/${v.total}, 95% CI ${pct(v.ci95[0])}–${pct(v.ci95[1])}${v.distinct ? ` over ${v.distinct} distinct questions` : ''})${v.unscored ? `  ${v.unscored} unscored` : ''}`);
   const o = s.overall;
   return [
     ...rows,
-    `  ${'overall'.padEnd(28)} ${pct(o.accuracy).padStart(6)}  (${o.correct}/${o.total}, 95% CI ${pct(o.ci95[0])}–${pct(o.ci95[1])})`,
+    `  ${'overall'.padEnd(28)} ${pct(o.accuracy).padStart(6)}  (${o.correct}/${o.total}, 95% CI ${pct(o.ci95[0])}–${pct(o.ci95[1])}${o.distinct ? ` over ${o.distinct} distinct questions` : ''})`,
     `  ${'average over sources'.padEnd(28)} ${pct(s.averageOverSources).padStart(6)}`,
     ...(s.hosts ?? []).map((h) => `  host ${h.host}: ${h.items} items, ${h.tokens} tokens, ${h.tokensPerSecond.toFixed(1)} tokens/s${h.takenOut ? ` (taken out: ${h.takenOut})` : ''}`),
     ...(s.tokensEstimated ? ['  token counts are estimates: the server reported no usage and has no /tokenize'] : []),
@@ -123,6 +133,12 @@ function parseShard(text: string | undefined): Subset['shard'] {
   return { k, n };
 }
 
+/** .m1/runs here, as a real folder: a cloned repository may ship it as a link elsewhere. */
+async function defaultRunsFolder(): Promise<string> {
+  await folderInside(process.cwd(), resolve('.m1', 'runs'));
+  return join('.m1', 'runs');
+}
+
 /** What bench and sweep share: the items, the hosts, the model, the benchmark's hash. */
 async function prepare(file: string | undefined, values: CommonValues, env: NodeJS.ProcessEnv, err: Out, model: string) {
   if (!file) throw new UsageError('a benchmark file is required');
@@ -152,6 +168,7 @@ async function prepare(file: string | undefined, values: CommonValues, env: Node
     ...(Object.keys(subset).length ? { subset: describeSubset(subset) } : {}),
     ...(digest ? { modelDigest: digest } : {}),
     ...(values['run-id'] ? { runId: values['run-id'] } : {}),
+    onNotice: (message) => err.write(`m1: ${message}\n`),
   };
   return base;
 }
@@ -172,17 +189,23 @@ function progressLine(err: Out, label = '') {
 }
 
 export async function bench(argv: string[], env: NodeJS.ProcessEnv, out: Out, err: Out, signal?: AbortSignal): Promise<number> {
-  const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: { ...COMMON_OPTIONS, budget: { type: 'string' }, wait: { type: 'string' } } });
+  const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: { ...COMMON_OPTIONS, budget: { type: 'string' }, wait: { type: 'string' }, protocol: { type: 'string' }, cot: { type: 'boolean' }, 'max-tokens': { type: 'string' } } });
+  const protocol = values.protocol ?? 'm1';
+  if (protocol !== 'm1' && protocol !== 'chat') throw new UsageError(`--protocol must be m1 or chat, got "${protocol}"`);
+  if (protocol === 'm1' && (values.cot || values['max-tokens'] !== undefined)) throw new UsageError('--cot and --max-tokens go with --protocol chat');
+  if (protocol === 'chat' && (values.budget !== undefined || values.wait !== undefined)) throw new UsageError('--budget and --wait are m1 budget forcing; the chat protocol takes --max-tokens');
   // A resumed run keeps the settings it started with.
   const resumed = values.resume ? (await readRunHeader(values.resume))?.settings : undefined;
-  const settings: EngineSettings = resumed ?? {
+  const m1Settings: EngineSettings = {
     ...PAPER_DEFAULTS,
     model: values.model ?? env.M1_MODEL ?? 'm1-7b-23k',
     budget: intArg('budget', values.budget, PAPER_DEFAULTS.budget, 1),
     waitRounds: intArg('wait', values.wait, PAPER_DEFAULTS.waitRounds),
   };
+  const settings: EngineSettings =
+    resumed ?? (protocol === 'chat' ? chatSettings(m1Settings, { cot: values.cot === true, maxTokens: intArg('max-tokens', values['max-tokens'], CHAT_MAX_NEW_TOKENS, 1) }) : m1Settings);
   const base = await prepare(positionals[0], values, env, err, settings.model);
-  const runFile = values.resume ?? values.out ?? join('.m1', 'runs', `${fileStamp()}.jsonl`);
+  const runFile = values.resume ?? values.out ?? join(await defaultRunsFolder(), `${fileStamp()}.jsonl`);
   const summary = await runBenchmark({ ...base, settings, runFile, ...(signal ? { signal } : {}), onRecord: progressLine(err) });
   if (err.isTTY) err.write('\n');
   if (values.report) {
@@ -196,12 +219,14 @@ export async function bench(argv: string[], env: NodeJS.ProcessEnv, out: Out, er
 const intList = (name: string, text: string | undefined, fallback: number[], min: number) => (text === undefined ? fallback : text.split(',').map((x) => intArg(name, x.trim(), 0, min)));
 
 export async function sweep(argv: string[], env: NodeJS.ProcessEnv, out: Out, err: Out, signal?: AbortSignal): Promise<number> {
-  const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: { ...COMMON_OPTIONS, budgets: { type: 'string' }, 'wait-rounds': { type: 'string' }, exact: { type: 'boolean' } } });
+  const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: { ...COMMON_OPTIONS, budgets: { type: 'string' }, 'wait-rounds': { type: 'string' }, exact: { type: 'boolean' }, baseline: { type: 'string', multiple: true } } });
   const budgets = [...new Set(intList('budgets', values.budgets, [512, 1024, 2048, 4096, 8192], 1))].sort((a, b) => a - b);
   const waits = [...new Set(intList('wait-rounds', values['wait-rounds'], [0], 0))].sort((a, b) => a - b);
   const model = values.model ?? env.M1_MODEL ?? 'm1-7b-23k';
   const base = await prepare(positionals[0], values, env, err, model);
-  const dir = values.resume ?? values.out ?? join('.m1', 'runs', `sweep-${fileStamp()}`);
+  // Read before the sweep runs, so a wrong file fails at once.
+  const references = await Promise.all((values.baseline ?? []).map(async (path) => baselineReference({ path, ...(await readRunFile(path, { rounds: false })) }, base)));
+  const dir = values.resume ?? values.out ?? join(await defaultRunsFolder(), `sweep-${fileStamp()}`);
   const tick = progressLine(err, 'sweep ');
   let done = 0;
   const result = await runSweep({
@@ -216,7 +241,7 @@ export async function sweep(argv: string[], env: NodeJS.ProcessEnv, out: Out, er
   });
   if (err.isTTY) err.write('\n');
   const rows = result.settings;
-  if (values.report) await writeReport(values.report, sweepReport(rows, positionals[0]!));
+  if (values.report) await writeReport(values.report, sweepReport(rows, positionals[0]!, references));
   if (values.json) {
     out.write(`${JSON.stringify({ runs: rows.map((r) => ({ budget: r.budget, waitRounds: r.waitRounds, runFile: r.runFile, summary: r.summary })), shared: result.shared, fallbacks: result.fallbacks, hosts: base.pool!.report() })}\n`);
     return 0;
@@ -230,10 +255,11 @@ export async function sweep(argv: string[], env: NodeJS.ProcessEnv, out: Out, er
   return 0;
 }
 
-export async function merge(argv: string[], out: Out): Promise<number> {
+export async function merge(argv: string[], out: Out, err: Out = process.stderr): Promise<number> {
   const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: { out: { type: 'string' }, json: { type: 'boolean', default: false } } });
   if (!values.out) throw new UsageError('--out merged.jsonl is required');
   const merged = await mergeRunFiles(positionals, values.out);
+  for (const note of merged.notes) err.write(`m1: ${note}\n`);
   const summary = summarize(merged.header.runId, values.out, merged.records, Math.max(merged.header.planned ?? 0, merged.records.length));
   out.write(values.json ? `${JSON.stringify({ ...summary, duplicates: merged.duplicates })}\n` : `${formatSummary(summary)}\n  ${merged.records.length} items from ${positionals.length} run files${merged.duplicates ? ` (${merged.duplicates} duplicates dropped)` : ''}\n`);
   return 0;
@@ -249,10 +275,11 @@ export async function writeReport(path: string, report: Report): Promise<void> {
 
 const pctPoints = (x: number) => `${x >= 0 ? '+' : ''}${(100 * x).toFixed(1)}`;
 
-export async function compare(argv: string[], out: Out): Promise<number> {
+export async function compare(argv: string[], out: Out, err: Out = process.stderr): Promise<number> {
   const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: { json: { type: 'boolean', default: false }, report: { type: 'string' } } });
   if (positionals.length !== 2) throw new UsageError('give two run files: m1 compare a.jsonl b.jsonl');
   const [a, b] = await Promise.all(positionals.map(async (path) => ({ path, ...(await readRunFile(path)) })));
+  for (const r of [a!, b!]) if (r.torn) err.write(`m1: ${tornNote(r.path, r.torn)}\n`);
   const c = compareRuns(a!, b!);
   if (values.report) await writeReport(values.report, compareReport(c));
   if (values.json) {

@@ -10,6 +10,9 @@ import { lettered, OPTION_LETTERS, type Question } from '../core/prompt';
 import { readChoice, scoreResponse, type Gold } from '../core/score';
 import { toTrace } from '../core/trace';
 import { UsageError, intArg } from './args';
+import { check, CHECK_USAGE } from './check';
+import { data, DATA_USAGE } from './data';
+import { doctor, DOCTOR_USAGE } from './doctor';
 import { bench, compare, merge, sweep, BENCH_USAGE, COMPARE_USAGE, MERGE_USAGE, SWEEP_USAGE } from './bench';
 
 const USAGE = `Usage: m1 ask "<question>" [options]
@@ -17,6 +20,9 @@ const USAGE = `Usage: m1 ask "<question>" [options]
        m1 sweep <file> --budgets 512,1024,… [options]   (m1 sweep --help)
        m1 compare <a.jsonl> <b.jsonl>   (m1 compare --help)
        m1 merge <run.jsonl>… --out merged.jsonl
+       m1 check <file>… [--json]   (m1 check --help)
+       m1 data get [--dir DIR]   the paper's evaluation data (m1 data --help)
+       m1 doctor [--host HOST] [--model NAME]   what the server really does (m1 doctor --help)
 
 Options:
   --option "A=text"     an answer option (repeat; "text" alone takes the next letter)
@@ -166,7 +172,7 @@ export async function main(argv: string[]): Promise<number> {
     process.stdout.write(USAGE);
     return command ? 0 : 2;
   }
-  const usages: Record<string, string> = { bench: BENCH_USAGE, sweep: SWEEP_USAGE, compare: COMPARE_USAGE, merge: MERGE_USAGE };
+  const usages: Record<string, string> = { bench: BENCH_USAGE, sweep: SWEEP_USAGE, compare: COMPARE_USAGE, merge: MERGE_USAGE, check: CHECK_USAGE, data: DATA_USAGE, doctor: DOCTOR_USAGE };
   if (command !== 'ask' && !usages[command]) {
     process.stderr.write(`m1: unknown command "${command}"\n${USAGE}`);
     return 2;
@@ -182,6 +188,9 @@ export async function main(argv: string[]): Promise<number> {
     if (command === 'sweep') return await sweep(rest, process.env, process.stdout, process.stderr, controller.signal);
     if (command === 'merge') return await merge(rest, process.stdout);
     if (command === 'compare') return await compare(rest, process.stdout);
+    if (command === 'check') return await check(rest, process.stdout, process.stderr);
+    if (command === 'doctor') return await doctor(rest, process.env, process.stdout, controller.signal);
+    if (command === 'data') return await data(rest, process.env, process.stdout, process.stderr, controller.signal);
     return await ask(rest, process.env, process.stdout, controller.signal);
   } catch (e) {
     const usage = e instanceof UsageError || (e instanceof Error && 'code' in e && String(e.code).startsWith('ERR_PARSE_ARGS'));

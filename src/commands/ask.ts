@@ -1,8 +1,7 @@
 // "m1: Ask a Medical Question": question from an input box (or the selection), reasoning
 // streamed to an output channel, progress with cancel, the answer in a notification.
 import * as vscode from 'vscode';
-import { readConfig } from '../config';
-import { OllamaBackend } from '../core/backends/ollama';
+import { ollamaBackend, readConfig } from '../config';
 import { runEngine } from '../core/engine';
 import { readChoice } from '../core/score';
 import { splitQuestion } from '../core/questionText';
@@ -23,7 +22,7 @@ export async function askQuestion(ctx: Ctx, preset?: string): Promise<void> {
   if (!text?.trim()) return;
   const question = splitQuestion(inlineOptionsToLines(text));
   const { host, engine } = readConfig();
-  const backend = new OllamaBackend({ host });
+  const backend = ollamaBackend(host);
   const out = ctx.reasoning;
   out.clear();
   out.show(true);

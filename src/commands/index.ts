@@ -7,8 +7,9 @@ import { addHost, setApiKey } from '../bench/hosts';
 import { compareRunsCommand, openResults, openSweep, runSweepCommand } from './results';
 import { labelSelection, openTraceView, probeTrace, removeLabelCommand, rerunFromRound, summarizeLabelsCommand } from '../traces/commands';
 import { showError } from './errors';
+import { getPaperBenchmarks } from './data';
 import { getModel, serverActions } from './model';
-import { checkServer, selectModel } from './server';
+import { checkServer, selectModel, setHostForMachine } from './server';
 
 type Handler = (ctx: Ctx, ...args: unknown[]) => unknown;
 
@@ -16,6 +17,7 @@ export const COMMANDS: Record<string, Handler> = {
   'm1.ask': (ctx, text) => askQuestion(ctx, typeof text === 'string' ? text : undefined),
   'm1.askSelection': askSelection,
   'm1.checkServer': checkServer,
+  'm1.setHostForMachine': setHostForMachine,
   'm1.selectModel': (ctx, name) => selectModel(ctx, typeof name === 'string' ? name : undefined),
   'm1.showLog': (ctx) => ctx.log.show(),
   'm1.showServerLog': (ctx) => ctx.serverLog.show(),
@@ -23,6 +25,7 @@ export const COMMANDS: Record<string, Handler> = {
   'm1.stopServer': (ctx) => ctx.ollama.stop(),
   'm1.restartServer': (ctx) => ctx.ollama.restart(),
   'm1.getModel': getModel,
+  'm1.getPaperBenchmarks': getPaperBenchmarks,
   'm1.serverActions': serverActions,
   'm1.runBenchmark': runBenchmarkCommand,
   'm1.runBenchmarkItem': runBenchmarkItem,
@@ -45,6 +48,7 @@ export function registerCommands(ctx: Ctx): void {
   for (const [name, handler] of Object.entries(COMMANDS)) {
     ctx.extension.subscriptions.push(
       vscode.commands.registerCommand(name, async (...args: unknown[]) => {
+        ctx.ollama.watch(); // any m1 command is a first use
         try {
           return await handler(ctx, ...args);
         } catch (e) {

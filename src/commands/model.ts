@@ -2,6 +2,8 @@
 // with sizes and whether they fit the GPU), any Ollama model name, or a local .gguf file.
 import { basename } from 'node:path';
 import * as vscode from 'vscode';
+import { userSetting } from '../config';
+import { BASELINE_MODELS, describePaperModel } from '../core/chat/baselines';
 import { formatBytes } from '../core/format';
 import { findGgufBuilds, ollamaNameFor, type GgufBuild } from '../core/hf/ggufBuilds';
 import { readGgufInfo } from '../core/ollama/importGguf';
@@ -27,8 +29,15 @@ export async function getModel(ctx: Ctx): Promise<void> {
     [
       ...M1_MODELS.map((m) => ({
         label: m.id,
-        description: `${m.params} · Q4_K_M ≈ ${m.q4} GB · needs ≈ ${m.vram} GB VRAM`,
+        description: describePaperModel(m),
         detail: [m.note, fitNote(m.vram, vram)].filter(Boolean).join(' · '),
+      })),
+      // The paper's comparison models, found the same way; they run under the chat protocol.
+      { label: 'Baselines: the models the paper compares m1 with', kind: vscode.QuickPickItemKind.Separator },
+      ...BASELINE_MODELS.map((m) => ({
+        label: m.id,
+        description: `baseline · ${describePaperModel(m)}`,
+        detail: [m.note, 'run it with the chat protocol', fitNote(m.vram, vram)].filter(Boolean).join(' · '),
       })),
       { label: BY_NAME, description: 'any Ollama model, e.g. hf.co/{user}/{repo}:{quant}', detail: '' },
       { label: IMPORT, description: 'a GGUF build you downloaded', detail: '' },
@@ -53,7 +62,7 @@ async function askName(prompt: string): Promise<string | undefined> {
 
 /** Repo, then quantization, of a GGUF build of `baseModel` found on the Hub. */
 async function pickBuild(ctx: Ctx, baseModel: string, vram: number | undefined): Promise<string | undefined> {
-  const hubUrl = vscode.workspace.getConfiguration('m1').get<string>('huggingFace.endpoint', '');
+  const hubUrl = userSetting<string>('huggingFace.endpoint') ?? '';
   let builds: GgufBuild[] = [];
   try {
     builds = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `m1: searching Hugging Face for GGUF builds of ${baseModel}…` }, () =>

@@ -6,14 +6,21 @@ import { activeFileUris } from '../activeFile';
 import { requireTrust } from '../bench';
 import { runPool } from '../bench/hosts';
 import { pickBenchChoice } from '../bench/pickSettings';
-import { runsDirFor } from '../bench/runInEditor';
+import { realRunsFolder } from '../bench/runInEditor';
 import { readConfig } from '../config';
 import { hashFile, listRunFiles, readRunHeader, type RunHeader } from '../core/bench/runFile';
 import { describeSubset, selectItems } from '../core/bench/subset';
 import { runSweep } from '../core/bench/sweep';
 import { M1Error } from '../core/errors';
 import { fileStamp } from '../core/format';
-import { loadComparison, loadRun, loadSweep } from '../results/views';
+import { LiveRun } from '../results/live';
+import { RunCatalog } from '../core/bench/runCatalog';
+import { trendOf } from '../core/bench/trend';
+import { workspaceRunsDirs } from '../views/runsTree';
+import { comparedSideBySide, loadComparison, loadSweep } from '../results/views';
+import { RESULTS_VIEW_TYPE } from '../results/panel';
+import type { ResultsState } from '../results/protocol';
+import { resultsStateSchema } from '../results/validate';
 import type { Ctx } from '../context';
 
 interface RunFileInfo {
@@ -49,11 +56,54 @@ async function pickRun(title: string, filter: (r: RunFileInfo) => boolean = () =
 
 const uriArg = (x: unknown) => (x instanceof vscode.Uri ? x : undefined);
 
+/** Opens a results tab for a run, a sweep, a comparison or a compared item, or refills a revived one. */
+async function showResults(ctx: Ctx, state: ResultsState, revived?: vscode.WebviewPanel): Promise<void> {
+  switch (state.kind) {
+    case 'run': {
+      // Followed as items are appended: a run going on (or resumed later) updates the view.
+      const live = await LiveRun.open(state.path);
+      // Every run file is read (without thoughts) for the trend: a few dozen runs take milliseconds.
+      const catalog = new RunCatalog();
+      await catalog.sync(workspaceRunsDirs());
+      live.trend = trendOf(catalog.entries(), live.data.header.benchHash);
+      ctx.results.show(live.view(), { kind: 'run', run: live.data }, live, revived);
+      return;
+    }
+    case 'sweep': {
+      const { rows, view } = await loadSweep(state.dir);
+      ctx.results.show(view, { kind: 'sweep', dir: state.dir, rows }, undefined, revived);
+      return;
+    }
+    case 'compare':
+    case 'sideBySide': {
+      const { runs, view } = await loadComparison(state.a, state.b);
+      ctx.results.show(state.kind === 'compare' ? view : await comparedSideBySide(runs, state.key), { kind: 'compare', runs }, undefined, revived);
+      return;
+    }
+  }
+}
+
+/** Results tabs come back after a window reload, rebuilt from the files their page named. */
+export function registerResultsSerializer(ctx: Ctx): void {
+  const serializer: vscode.WebviewPanelSerializer = {
+    deserializeWebviewPanel: async (panel, raw) => {
+      const state = resultsStateSchema.safeParse(raw);
+      try {
+        if (!state.success) throw new Error('no saved state');
+        await showResults(ctx, state.data, panel);
+      } catch (e) {
+        ctx.log.warn(`results tab not restored: ${e instanceof Error ? e.message : String(e)}`);
+        panel.dispose();
+      }
+    },
+  };
+  ctx.extension.subscriptions.push(vscode.window.registerWebviewPanelSerializer(RESULTS_VIEW_TYPE, serializer));
+}
+
 export async function openResults(ctx: Ctx, arg?: unknown): Promise<void> {
-  const path = uriArg(arg)?.fsPath ?? (await pickRun('m1: results of which run?'))?.path;
-  if (!path) return;
-  const { data, view } = await loadRun(path);
-  ctx.results.show(view, { kind: 'run', run: data });
+  // A path string comes from the link in a running benchmark's progress notification.
+  const path = (typeof arg === 'string' ? arg : uriArg(arg)?.fsPath) ?? (await pickRun('m1: results of which run?'))?.path;
+  if (path) await showResults(ctx, { kind: 'run', path });
 }
 
 export async function openSweep(ctx: Ctx, arg?: unknown): Promise<void> {
@@ -63,9 +113,7 @@ export async function openSweep(ctx: Ctx, arg?: unknown): Promise<void> {
     if (!dirs.length) throw new M1Error('bad-input', 'No budget sweeps in .m1/runs yet: run one with "m1: Run Budget Sweep" or m1 sweep.');
     dir = (await vscode.window.showQuickPick(dirs.map((d) => ({ label: vscode.workspace.asRelativePath(d), dir: d })), { title: 'm1: which sweep?' }))?.dir;
   }
-  if (!dir) return;
-  const { rows, view } = await loadSweep(dir);
-  ctx.results.show(view, { kind: 'sweep', dir, rows });
+  if (dir) await showResults(ctx, { kind: 'sweep', dir });
 }
 
 export async function compareRunsCommand(ctx: Ctx, arg?: unknown, second?: unknown): Promise<void> {
@@ -79,9 +127,7 @@ export async function compareRunsCommand(ctx: Ctx, arg?: unknown, second?: unkno
     const header = await readRunHeader(a);
     b = (await pickRun(`m1: compare ${basename(a)} with (B)?`, (r) => r.path !== a && r.header.benchHash === header?.benchHash))?.path;
   }
-  if (!b) return;
-  const { runs, view } = await loadComparison(a, b);
-  ctx.results.show(view, { kind: 'compare', runs });
+  if (b) await showResults(ctx, { kind: 'compare', a, b });
 }
 
 const BUDGET_GRID = [256, 512, 1024, 2048, 4096, 8192, 16384];
@@ -107,7 +153,7 @@ export async function runSweepCommand(ctx: Ctx, arg?: unknown): Promise<void> {
   const choice = await pickBenchChoice(ctx.extension.workspaceState, ctx.extension.secrets, { bench: { sources: [...new Set(items.map((i) => i.source))], itemCount: items.length }, grid: true, title: 'm1: Run Budget Sweep' });
   if (!choice) return;
   const selected = selectItems(items, choice.subset);
-  const dir = join(runsDirFor(uri), `sweep-${fileStamp()}`);
+  const dir = join(await realRunsFolder(uri), `sweep-${fileStamp()}`);
   const { pool } = await runPool(ctx.extension.secrets, choice.concurrency);
   const { engine } = readConfig();
   const total = selected.length * budgets.length * waits.length;

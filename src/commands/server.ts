@@ -1,18 +1,21 @@
 // "m1: Check Ollama Server" and "m1: Select Model".
+import { hostname } from 'node:os';
 import * as vscode from 'vscode';
-import { readConfig, setModel } from '../config';
-import { describeModel, isModelNamed, ollamaInfo } from '../core/backends/ollama';
+import { ollamaHost, readConfig, setHostForThisMachine, setModel } from '../config';
+import { describeModel, isModelNamed, normalizeHost, ollamaInfo } from '../core/backends/ollama';
+import { describeOrigin } from '../core/machineSettings';
 import { versionWarning } from '../core/ollama/discover';
 import type { Ctx } from '../context';
 
 export async function checkServer(ctx: Ctx): Promise<void> {
   void vscode.commands.executeCommand('m1.refreshServer');
-  const { host, engine } = readConfig();
+  const { engine } = readConfig();
+  const { host, origin } = await ollamaHost();
   const info = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: `m1: checking ${host}` }, () => ollamaInfo(host));
   ctx.log.info(`Ollama ${info.version} at ${host}: ${info.models.map((m) => m.name).join(', ') || 'no models'}`);
   const installed = info.models.some((m) => isModelNamed(m, engine.model));
   const modelNote = installed ? `model ${engine.model} is installed` : `model ${engine.model} is not installed`;
-  const message = `Ollama ${info.version} is running at ${host} with ${info.models.length} model${info.models.length === 1 ? '' : 's'}; ${modelNote}.`;
+  const message = `Ollama ${info.version} is running at ${host} (${describeOrigin(origin)}) with ${info.models.length} model${info.models.length === 1 ? '' : 's'}; ${modelNote}.`;
   const old = versionWarning(info.version);
   if (old) {
     void vscode.window.showWarningMessage(old);
@@ -24,6 +27,35 @@ export async function checkServer(ctx: Ctx): Promise<void> {
     const pick = await vscode.window.showWarningMessage(message, 'Select Model');
     if (pick) await vscode.commands.executeCommand('m1.selectModel');
   }
+}
+
+/**
+ * "m1: Set Ollama Host for This Machine": the URL as reached from the machine m1 runs on, written
+ * where that machine reads it (see setHostForThisMachine); empty removes it.
+ */
+export async function setHostForMachine(ctx: Ctx): Promise<void> {
+  const current = await ollamaHost();
+  const machine = vscode.env.remoteName ? `${hostname()} (${vscode.env.remoteName})` : hostname();
+  const input = await vscode.window.showInputBox({
+    title: `m1: Ollama host for ${machine}`,
+    prompt: `As reached from ${hostname()}, e.g. http://127.0.0.1:11434 or http://gpu-box:11434. Empty: OLLAMA_HOST or the default. Now ${current.host}, ${describeOrigin(current.origin)}.`,
+    value: current.origin.endsWith('settings') ? current.host : '',
+    ignoreFocusOut: true,
+    validateInput: (v) => {
+      try {
+        normalizeHost(v);
+        return undefined;
+      } catch {
+        return 'A URL such as http://gpu-box:11434';
+      }
+    },
+  });
+  if (input === undefined) return;
+  const host = input.trim() ? normalizeHost(input) : undefined;
+  const where = await setHostForThisMachine(host);
+  ctx.log.info(`m1.ollama.host ${host ? `set to ${host}` : 'removed'} in ${where}`);
+  const pick = await vscode.window.showInformationMessage(host ? `m1 now uses ${host} on ${machine}: saved in ${where}.` : `m1.ollama.host removed from ${where}.`, 'Check Server');
+  if (pick) await vscode.commands.executeCommand('m1.checkServer');
 }
 
 export async function selectModel(ctx: Ctx, name?: string): Promise<void> {

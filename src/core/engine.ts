@@ -11,13 +11,20 @@ export const WAIT_TOKENS = 1;
 
 export interface EngineSettings {
   model: string;
-  /** Maximum thinking tokens, Wait tokens included. */
+  /** Maximum thinking tokens: each round asks for the budget less the thought so far and its own Wait. */
   budget: number;
   /** How many times to append "Wait" when the thought stops before the budget. */
   waitRounds: number;
   answerMaxTokens: number;
   temperature: number;
   seed: number;
+  /**
+   * Absent: m1's budget forcing. `chat`: the reference's baseline protocol (chat/protocol.ts),
+   * where `budget` caps the new tokens and there is no Wait or answer phase.
+   */
+  protocol?: 'chat';
+  /** Chat protocol only: "Let's think step by step." before the \boxed{} instruction. */
+  cot?: boolean;
 }
 
 export const PAPER_DEFAULTS: Omit<EngineSettings, 'model'> = {
@@ -31,7 +38,7 @@ export const PAPER_DEFAULTS: Omit<EngineSettings, 'model'> = {
 export interface ThinkRound {
   /** Text the model generated in this round. */
   text: string;
-  /** Tokens the server counted; 0 for a round that was interrupted. */
+  /** Tokens of this round's text (the stop token not counted); 0 for a round that was interrupted. */
   tokens: number;
   /** Absent when the round was interrupted (cancel or error). */
   finishReason?: FinishReason;
@@ -56,6 +63,8 @@ export interface EngineResult {
   finish: { think?: FinishReason; answer?: FinishReason };
   /** Context size requested from the server, where the backend sets one. */
   numCtx?: number;
+  /** The server's repetition guard ended the thought (then cut, finish `length`) or the answer. */
+  repetitionGuard?: 'think' | 'answer';
   timing: { thinkMs: number; answerMs: number; evalNs: number };
   cancelled: boolean;
 }
@@ -76,6 +85,14 @@ export function waitString(thought: string): string {
 }
 
 /**
+ * The finish reason the reference would see: SGLang, its server, reports `length` whenever the
+ * call generated its token limit, even when the last token was EOS; other servers say `stop` there.
+ */
+export function finishAt(done: Pick<Extract<GenerateEvent, { type: 'done' }>, 'finishReason' | 'evalCount'>, maxTokens: number): FinishReason {
+  return done.finishReason === 'length' || done.evalCount >= maxTokens ? 'length' : 'stop';
+}
+
+/**
  * Tokens the whole exchange can reach: prompt (bounded by its UTF-8 size), the budget, the
  * closing newline and marker, and the answer cap. One value per question, so the server's
  * context is sized once and never reloaded between rounds.
@@ -89,25 +106,25 @@ export interface EngineOptions {
   backend: Backend;
   settings: EngineSettings;
   signal?: AbortSignal;
+  /**
+   * Context for a whole run (its largest item, see runContextTokens): every request of the run then
+   * asks for the same num_ctx, and Ollama loads the model once instead of on every change.
+   */
+  contextTokens?: number;
+}
+
+/** One context size for a run or sweep: the largest item's, so the model is loaded once. */
+export function runContextTokens(questions: Iterable<Question>, s: Pick<EngineSettings, 'budget' | 'answerMaxTokens'>): number {
+  let max = 0;
+  for (const q of questions) max = Math.max(max, contextTokensFor(buildPrompt(q), s));
+  return max;
 }
 
 export async function* runEngine(question: Question | { rawPrompt: string }, opts: EngineOptions): AsyncGenerator<EngineEvent> {
   const { backend, settings, signal } = opts;
   const prompt = 'rawPrompt' in question ? question.rawPrompt : buildPrompt(question);
-  const contextTokens = contextTokensFor(prompt, settings);
-  const result: EngineResult = {
-    prompt,
-    rounds: [],
-    thought: '',
-    budgetHit: false,
-    answerMarker: '',
-    answer: '',
-    responseText: '',
-    tokens: { think: 0, answer: 0 },
-    finish: {},
-    timing: { thinkMs: 0, answerMs: 0, evalNs: 0 },
-    cancelled: false,
-  };
+  const contextTokens = Math.max(opts.contextTokens ?? 0, contextTokensFor(prompt, settings));
+  const result = emptyResult(prompt);
   const request = (p: string, maxTokens: number): GenerateRequest => ({
     model: settings.model,
     prompt: p,
@@ -132,33 +149,50 @@ export async function* runEngine(question: Question | { rawPrompt: string }, opt
   try {
     if (settings.budget < 1) throw new M1Error('bad-input', `The thinking budget must be at least 1 token (got ${settings.budget}).`);
     let thought = '';
+    // Tokens of the thought's generated text, as the reference counts them (M1-PROTOCOL.md steps
+    // 1–2): stop tokens and the Wait strings are not in it.
     let used = 0;
     let finish: FinishReason = 'stop';
+    let maxTokens = settings.budget;
     for (let round = 0; ; round++) {
-      for await (const ev of backend.generate(request(prompt + thought, settings.budget - used))) {
+      for await (const ev of backend.generate(request(prompt + thought, maxTokens))) {
         if (ev.type === 'text') {
           pending += ev.text;
           yield { type: 'think', round, text: ev.text };
         } else {
           noteDone(ev);
-          used += ev.evalCount;
-          finish = ev.finishReason;
-          result.rounds.push({ text: pending, tokens: ev.evalCount, finishReason: finish });
+          // `length` short of what was asked is a limit of the server's, not the budget: reading it
+          // as a budget hit would end thoughts early with "Final Answer:" and no sign of why. One
+          // token of slack: a count of the text alone misses an EOS that SGLang generated at the limit.
+          if (ev.finishReason === 'length' && !ev.repetitionGuard && !ev.estimatedCount && ev.evalCount < maxTokens - 1) {
+            throw new M1Error(
+              'http',
+              `${backend.label} ended a thinking round at ${ev.evalCount} of the ${maxTokens} tokens asked: a limit on the server cut it, not the budget ` +
+                `(vLLM: max_new_tokens in the model's generation_config.json or --override-generation-config; Ollama: the context). Raise that limit and run again.`,
+            );
+          }
+          const tokens = ev.textTokens ?? ev.evalCount;
+          used += tokens;
+          finish = finishAt(ev, maxTokens);
+          if (ev.repetitionGuard) result.repetitionGuard = 'think';
+          result.rounds.push({ text: pending, tokens, finishReason: finish });
           thought += pending;
           pending = '';
         }
       }
       result.tokens.think = used;
       result.finish.think = finish;
-      // Keep thinking only when the thought ended by itself and one more round still fits.
-      if (round >= settings.waitRounds || finish !== 'stop' || used >= settings.budget) break;
-      if (used + WAIT_TOKENS >= settings.budget) break;
+      // The reference keeps thinking on the count alone, whatever the finish reason, and skips an
+      // item whose Wait alone would reach the budget; only this round's Wait is counted.
+      // A thought the server's repetition guard ended is a cut one; it would repeat after a Wait.
+      if (round >= settings.waitRounds || used >= settings.budget || result.repetitionGuard) break;
+      const roundUsed = used + WAIT_TOKENS;
+      if (roundUsed >= settings.budget) break;
       const wait = waitString(thought);
       thought += wait;
-      used += WAIT_TOKENS;
-      result.tokens.think = used;
+      maxTokens = settings.budget - roundUsed;
       result.rounds[round]!.waitInjected = wait;
-      yield { type: 'wait', round: round + 1, text: wait, tokensUsed: used };
+      yield { type: 'wait', round: round + 1, text: wait, tokensUsed: roundUsed };
     }
     result.timing.thinkMs = Date.now() - started;
     if (finish === 'length') {
@@ -178,7 +212,8 @@ export async function* runEngine(question: Question | { rawPrompt: string }, opt
         yield { type: 'answer', text: ev.text };
       } else {
         noteDone(ev);
-        result.tokens.answer = ev.evalCount;
+        result.tokens.answer = ev.textTokens ?? ev.evalCount;
+        if (ev.repetitionGuard) result.repetitionGuard ??= 'answer';
         result.finish.answer = ev.finishReason;
       }
     }
@@ -191,19 +226,45 @@ export async function* runEngine(question: Question | { rawPrompt: string }, opt
       result.thought = result.rounds.map((r) => r.text + (r.waitInjected ?? '')).join('');
     }
     result.responseText = result.answerMarker + result.answer;
-    if (signal?.aborted || isAbortError(e)) {
-      result.cancelled = true;
-      yield { type: 'done', result };
-      return;
-    }
-    const error = e instanceof M1Error ? e : new M1Error('stream-error', e instanceof Error ? e.message : String(e));
-    yield { type: 'error', error, partial: result };
+    yield endEvent(e, result, signal);
   }
 }
 
+/** A result with nothing generated yet. */
+export function emptyResult(prompt: string): EngineResult {
+  return {
+    prompt,
+    rounds: [],
+    thought: '',
+    budgetHit: false,
+    answerMarker: '',
+    answer: '',
+    responseText: '',
+    tokens: { think: 0, answer: 0 },
+    finish: {},
+    timing: { thinkMs: 0, answerMs: 0, evalNs: 0 },
+    cancelled: false,
+  };
+}
+
+/** How a run interrupted by `e` ends: done and cancelled (keeping what was generated), or an error. */
+export function endEvent(e: unknown, result: EngineResult, signal?: AbortSignal): EngineEvent {
+  if (signal?.aborted || isAbortError(e)) {
+    result.cancelled = true;
+    return { type: 'done', result };
+  }
+  const error = e instanceof M1Error ? e : new M1Error('stream-error', e instanceof Error ? e.message : String(e));
+  return { type: 'error', error, partial: result };
+}
+
 /** Runs the engine to the end: the result, or the error thrown (cancel included). */
-export async function askM1(question: Question | { rawPrompt: string }, opts: EngineOptions, onEvent?: (ev: EngineEvent) => void): Promise<EngineResult> {
-  for await (const ev of runEngine(question, opts)) {
+export function askM1(question: Question | { rawPrompt: string }, opts: EngineOptions, onEvent?: (ev: EngineEvent) => void): Promise<EngineResult> {
+  return finishRun(runEngine(question, opts), onEvent);
+}
+
+/** Runs an event stream (either protocol's) to the end: the result, or the error thrown (cancel included). */
+export async function finishRun(events: AsyncIterable<EngineEvent>, onEvent?: (ev: EngineEvent) => void): Promise<EngineResult> {
+  for await (const ev of events) {
     onEvent?.(ev);
     if (ev.type === 'error') throw ev.error;
     if (ev.type === 'done') {

@@ -25,13 +25,13 @@ export function optionString(options: Readonly<Record<string, string>> | undefin
     .join('\n');
 }
 
-/** The user turn: question, option lines, and the `\boxed{}` instruction. */
-export function userQuery(q: Question): string {
+/** The user turn: question, option lines, and the `\boxed{}` instruction (or another suffix). */
+export function userQuery(q: Question, suffix = BOXED_SUFFIX): string {
   const options = optionString(q.options);
   // The reference formats "{question}\n{option_str}" even when option_str is empty; free-text
   // questions in the panel have no options, so they skip that empty line.
   const body = options ? `${q.question}\n${options}` : q.question;
-  return `${body}\n${BOXED_SUFFIX}`;
+  return `${body}\n${suffix}`;
 }
 
 /** The full raw prompt, ending with the think marker so the model starts its thought. */

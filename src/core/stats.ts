@@ -14,6 +14,20 @@ export function wilson(correct: number, total: number, z = Z95): [number, number
   return [Math.max(0, center - half), Math.min(1, center + half)];
 }
 
+/**
+ * Accuracy with its 95% interval when some questions are asked more than once (GPQA_Medical_test
+ * asks each of its 78 questions 5×). Accuracy is over items, as the paper reports it; the
+ * interval is over distinct questions (items with the same `key`), since the repeats of a
+ * question are not independent draws: with greedy decoding they are the same answer.
+ */
+export function accuracyOverDistinct(outcomes: Array<{ key: string; correct: boolean }>, z = Z95): { correct: number; total: number; accuracy: number; ci95: [number, number]; distinct: number } {
+  const total = outcomes.length;
+  const correct = outcomes.filter((o) => o.correct).length;
+  const distinct = new Set(outcomes.map((o) => o.key)).size;
+  const accuracy = total ? correct / total : 0;
+  return { correct, total, accuracy, ci95: wilson(accuracy * distinct, distinct, z), distinct };
+}
+
 /** Paired outcomes of two runs on the same items: both right, only A, only B, both wrong. */
 export interface PairedCounts {
   both: number;

@@ -1,15 +1,15 @@
 // The local Ollama server as the extension manages it: start/stop/restart `ollama serve`, a status
 // bar item (state, model, VRAM), a crash notification, and pulling models with progress.
 import * as vscode from 'vscode';
-import { readConfig, setModel } from '../config';
+import { ollamaHost, readConfig, setModel, userSetting } from '../config';
+import { describeOrigin, type ResolvedHost } from '../core/machineSettings';
 import { M1Error } from '../core/errors';
 import { isModelNamed } from '../core/backends/ollama';
-import { findOllama, ollamaVersion } from '../core/ollama/discover';
+import { OLLAMA_DOWNLOAD_URL, findOllama, ollamaVersion } from '../core/ollama/discover';
 import { OllamaServe, isOllamaRunning, type ServerState } from '../core/ollama/process';
 import { importGguf } from '../core/ollama/importGguf';
 import { formatBytes } from '../core/format';
 import { pullModel } from '../core/ollama/pull';
-import { OLLAMA_DOWNLOAD_URL } from '../commands/errors';
 
 type Log = vscode.LogOutputChannel;
 
@@ -24,7 +24,10 @@ export class OllamaManager implements vscode.Disposable {
   private readonly item: vscode.StatusBarItem;
   private state: ServerState = 'stopped';
   private detail = '';
+  /** The host in use and where it came from, as of the last refresh. */
+  private where: ResolvedHost | undefined;
   private timer: NodeJS.Timeout | undefined;
+  private readonly configWatch: vscode.Disposable;
   private readonly changed = new vscode.EventEmitter<ServerState>();
   readonly onDidChangeState = this.changed.event;
 
@@ -37,12 +40,20 @@ export class OllamaManager implements vscode.Disposable {
     this.item.command = 'm1.serverActions';
     this.render();
     this.item.show();
+    this.configWatch = vscode.workspace.onDidChangeConfiguration((e) => e.affectsConfiguration('m1') && this.timer && void this.refresh());
+  }
+
+  /** Checks the server now and every 15 s from then on; called on first use (a command), not at
+   * activation, so that a window where m1 is not used sends Ollama nothing. */
+  watch(): void {
+    if (this.timer) return;
     this.timer = setInterval(() => void this.refresh(), 15_000);
     void this.refresh();
   }
 
   dispose(): void {
     clearInterval(this.timer);
+    this.configWatch.dispose();
     this.item.dispose();
     this.changed.dispose();
     void this.serve.stop();
@@ -58,10 +69,15 @@ export class OllamaManager implements vscode.Disposable {
 
   private render(): void {
     const { host, engine } = readConfig();
-    const icon = { stopped: '$(circle-slash)', starting: '$(loading~spin)', ready: '$(server-process)', error: '$(error)' }[this.state];
-    this.item.text = `${icon} m1: ${this.state}${this.state === 'ready' ? ` · ${engine.model}${this.detail ? ` · ${this.detail}` : ''}` : ''}`;
+    // Until the first use nothing has asked the server, so the item claims no state.
+    const state = this.timer ? this.state : 'not checked';
+    const icon = { stopped: '$(circle-slash)', starting: '$(loading~spin)', ready: '$(server-process)', error: '$(error)', 'not checked': '$(circle-outline)' }[state];
+    const ready = this.state === 'ready' ? ` · ${engine.model}${this.detail ? ` · ${this.detail}` : ''}` : '';
+    this.item.text = `${icon} m1: ${state}${ready}`;
+    // A screen reader reads this instead of the icon names in the text.
+    this.item.accessibilityInformation = { label: `m1 Ollama server at ${host}: ${state}${ready.replaceAll(' · ', ', ')}. Activate for server actions.`, role: 'button' };
     this.item.tooltip = new vscode.MarkdownString(
-      `**Ollama** at \`${host}\`: ${this.state}${this.serve.owned ? ' (started by m1)' : ''}\n\nModel: \`${engine.model}\`${this.detail ? `\n\n${this.detail}` : ''}\n\nClick for actions.`,
+      `**Ollama** at \`${host}\`${this.where?.host === host ? ` (${describeOrigin(this.where.origin)})` : ''}: ${state}${this.serve.owned ? ' (started by m1)' : ''}\n\nModel: \`${engine.model}\`${this.detail ? `\n\n${this.detail}` : ''}\n\nClick for actions.`,
     );
     this.item.backgroundColor = this.state === 'error' ? new vscode.ThemeColor('statusBarItem.errorBackground') : undefined;
   }
@@ -69,6 +85,8 @@ export class OllamaManager implements vscode.Disposable {
   /** Health and VRAM: `/` for the state, `/api/ps` for the loaded model. */
   async refresh(): Promise<void> {
     if (this.state === 'starting') return;
+    this.where = await ollamaHost();
+    this.render();
     const { host, engine } = readConfig();
     if (!(await isOllamaRunning(host))) {
       if (this.state !== 'error') this.set('stopped');
@@ -86,9 +104,10 @@ export class OllamaManager implements vscode.Disposable {
   }
 
   async start(): Promise<void> {
+    this.watch();
     if (!vscode.workspace.isTrusted) throw new M1Error('bad-input', 'Starting a server needs a trusted workspace (Restricted Mode is on).');
     const { host } = readConfig();
-    const configured = vscode.workspace.getConfiguration('m1').get<string>('ollama.path', '');
+    const configured = userSetting<string>('ollama.path') ?? '';
     const found = await findOllama({ configured });
     if (!found.found) {
       const msg = found.configuredMissing

@@ -1,4 +1,6 @@
 // A finished (or stopped, or failed) run as the panel's history keeps it, and back to a trace file.
+import { chatMessages, chatSettings, isChat } from '../core/chat/protocol';
+import { splitReasoning } from '../core/chat/reasoning';
 import type { EngineResult, EngineSettings } from '../core/engine';
 import { buildPrompt, type Question } from '../core/prompt';
 import { readChoice, scoreResponse } from '../core/score';
@@ -10,6 +12,9 @@ export function entryFromResult(start: RunStart, result: EngineResult, status: H
   const gold = start.answer && goldText !== undefined ? { options: start.options, answerIdx: start.answer, answer: goldText } : undefined;
   const scored: { extracted: string; choice?: string; correct?: boolean } | undefined =
     status === 'done' ? (gold ? scoreResponse(result.responseText, gold) : readChoice(result.responseText, start.options)) : undefined;
+  // A chat answer's reasoning section is shown as the thought (it is scored whole, above).
+  const chat = start.settings.protocol === 'chat' || start.settings.protocol === 'chat-cot' ? splitReasoning(result.responseText) : undefined;
+  const rounds = chat ? (chat.thought !== undefined ? [{ text: chat.thought, tokens: 0 }] : []) : result.rounds;
   return {
     id: start.runId,
     at: new Date().toISOString(),
@@ -19,7 +24,7 @@ export function entryFromResult(start: RunStart, result: EngineResult, status: H
     settings: start.settings,
     status,
     ...(error ? { error } : {}),
-    rounds: result.rounds.map((r) => ({
+    rounds: rounds.map((r) => ({
       text: r.text,
       tokens: r.tokens,
       ...(r.waitInjected ? { waitInjected: r.waitInjected } : {}),
@@ -27,7 +32,7 @@ export function entryFromResult(start: RunStart, result: EngineResult, status: H
     })),
     budgetHit: result.budgetHit,
     answerMarker: result.answerMarker,
-    answerText: result.answer,
+    answerText: chat ? chat.answer : result.answer,
     ...(scored ? { extracted: scored.extracted } : {}),
     ...(scored?.choice !== undefined ? { choice: scored.choice } : {}),
     ...(scored?.correct !== undefined ? { correct: scored.correct } : {}),
@@ -37,14 +42,15 @@ export function entryFromResult(start: RunStart, result: EngineResult, status: H
 }
 
 export function engineSettings(s: PanelSettings, base: EngineSettings): EngineSettings {
-  return { ...base, budget: s.budget, waitRounds: s.waitRounds, temperature: s.temperature, model: s.model };
+  const m1 = { ...base, budget: s.budget, waitRounds: s.waitRounds, temperature: s.temperature, model: s.model };
+  return s.protocol === 'chat' || s.protocol === 'chat-cot' ? chatSettings(m1, { cot: s.protocol === 'chat-cot' }) : m1;
 }
 
 export function traceFromEntry(entry: HistoryEntry, base: EngineSettings): TraceFile {
   const question: Question = { question: entry.question, ...(Object.keys(entry.options).length ? { options: entry.options } : {}) };
   const gold = entry.answer && entry.options[entry.answer] ? { answerIdx: entry.answer, answer: entry.options[entry.answer]! } : undefined;
   const source = {
-    prompt: buildPrompt(question),
+    prompt: isChat(engineSettings(entry.settings, base)) ? chatMessages(question, entry.settings.protocol === 'chat-cot')[0]!.content : buildPrompt(question),
     rounds: entry.rounds,
     budgetHit: entry.budgetHit,
     answerMarker: entry.answerMarker,

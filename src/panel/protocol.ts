@@ -2,17 +2,23 @@
 // Messages from the webview are validated on receipt (./validate.ts); messages to it are typed.
 
 export const BUDGET_MIN = 128;
-export const BUDGET_MAX = 16_384;
+export const BUDGET_MAX = 32_768; // = m1.thinkingBudget's maximum (test/unit/manifest.test.ts)
 export const BUDGET_PRESETS = [512, 1024, 2048, 4096, 8192] as const;
 export const COMPARE_BUDGETS = [1024, 2048, 4096, 8192] as const;
 /** Longest question the panel sends (a pasted article fits; a pasted book does not). */
 export const MAX_QUESTION_CHARS = 50_000;
+
+/** `m1`: budget forcing; `chat` / `chat-cot`: the baseline protocol (core/chat/protocol.ts). */
+export const PANEL_PROTOCOLS = ['m1', 'chat', 'chat-cot'] as const;
+export type PanelProtocol = (typeof PANEL_PROTOCOLS)[number];
 
 export interface PanelSettings {
   budget: number;
   waitRounds: number;
   temperature: number;
   model: string;
+  /** Absent: m1. */
+  protocol?: PanelProtocol;
 }
 
 interface QuestionFields {

@@ -2,20 +2,26 @@
 // the webview in batches, keeps history, writes trace files.
 import { randomUUID } from 'node:crypto';
 import * as vscode from 'vscode';
-import { readConfig } from '../config';
-import { OllamaBackend, ollamaInfo } from '../core/backends/ollama';
-import { runEngine, type EngineEvent } from '../core/engine';
+import { ollamaBackend, readConfig, setModel } from '../config';
+import { ollamaInfo } from '../core/backends/ollama';
+import { runModel } from '../core/chat/protocol';
+import type { EngineEvent } from '../core/engine';
 import { M1Error } from '../core/errors';
 import { splitQuestion } from '../core/questionText';
-import type { Ctx } from '../context';
-import { OLLAMA_DOWNLOAD_URL } from '../commands/errors';
+import { writeInside } from '../core/safeWrite';
+import { OLLAMA_DOWNLOAD_URL } from '../core/ollama/discover';
 import { entryFromResult, engineSettings, traceFromEntry } from './entry';
 import { HistoryStore } from './history';
 import { panelSettingsSchema, parseToExtension } from './validate';
 import { webviewHtml } from '../webviewHtml';
 import { BUDGET_MAX, BUDGET_MIN, appendEvent, type CompareRow, type HistoryEntry, type PanelEvent, type PanelSettings, type PanelCommand, type RunStart, type ServerState, type ToExtension, type ToWebview } from './protocol';
 
-type PanelCtx = Pick<Ctx, 'extension' | 'log' | 'reasoning'>;
+/** What the panel needs of Ctx, spelled out: Ctx holds the panel, so the panel does not import Ctx. */
+interface PanelCtx {
+  extension: vscode.ExtensionContext;
+  log: vscode.LogOutputChannel;
+  reasoning: vscode.OutputChannel;
+}
 
 const SETTINGS_KEY = 'm1.panel.settings';
 /** How often streamed events are sent to the webview (it renders once per frame anyway). */
@@ -68,25 +74,38 @@ export class PanelProvider implements vscode.WebviewViewProvider {
     const { engine } = readConfig();
     const defaults: PanelSettings = { budget: Math.min(BUDGET_MAX, Math.max(BUDGET_MIN, engine.budget)), waitRounds: engine.waitRounds, temperature: engine.temperature, model: engine.model };
     const stored = panelSettingsSchema.safeParse(this.ctx.extension.workspaceState.get(SETTINGS_KEY));
-    return stored.success ? stored.data : defaults;
+    // The model is m1.model's, so the panel and the status bar always name the same one.
+    return stored.success ? { ...stored.data, model: engine.model } : defaults;
+  }
+
+  /** A model picked in the panel becomes m1.model (the status bar and commands follow). */
+  private async adoptModel(settings: PanelSettings): Promise<void> {
+    if (settings.model && settings.model !== readConfig().engine.model) await setModel(settings.model);
+  }
+
+  /** Everything the page shows, sent again: on load, and when m1.model changes elsewhere. */
+  postInit(): void {
+    this.post({
+      type: 'init',
+      settings: this.settings(),
+      history: this.history.all(),
+      ...(this.server ? { server: this.server } : {}),
+      ...(this.running ? { running: { start: this.running.start, events: this.running.events } } : {}),
+    });
   }
 
   private async handle(m: ToExtension): Promise<void> {
     switch (m.type) {
       case 'ready':
-        this.post({
-          type: 'init',
-          settings: this.settings(),
-          history: this.history.all(),
-          ...(this.server ? { server: this.server } : {}),
-          ...(this.running ? { running: { start: this.running.start, events: this.running.events } } : {}),
-        });
+        this.postInit();
         return this.refreshServer();
       case 'settings':
+        await this.adoptModel(m.settings);
         return void (await this.ctx.extension.workspaceState.update(SETTINGS_KEY, m.settings));
       case 'refreshModels':
         return this.refreshServer();
       case 'ask':
+        await this.adoptModel(m.settings);
         await this.ctx.extension.workspaceState.update(SETTINGS_KEY, m.settings);
         return void (await this.run({ question: m.question, options: m.options, ...(m.answer ? { answer: m.answer } : {}), settings: m.settings }));
       case 'compare':
@@ -154,7 +173,7 @@ export class PanelProvider implements vscode.WebviewViewProvider {
     const began = Date.now();
     let entry: HistoryEntry | undefined;
     try {
-      for await (const ev of runEngine(question, { backend: new OllamaBackend({ host }), settings, signal: running.controller.signal })) {
+      for await (const ev of runModel(question, { backend: ollamaBackend(host), settings, signal: running.controller.signal })) {
         const pe = toPanelEvent(ev);
         if (pe) {
           appendEvent(batch, pe);
@@ -212,7 +231,9 @@ export class PanelProvider implements vscode.WebviewViewProvider {
     const folder = vscode.workspace.workspaceFolders?.[0]?.uri ?? this.ctx.extension.globalStorageUri;
     const slug = entry.question.toLowerCase().replace(/[^a-z0-9]+/g, '-').slice(0, 40).replace(/^-|-$/g, '') || 'question';
     const uri = vscode.Uri.joinPath(folder, '.m1', 'traces', `${entry.at.slice(0, 10)}-${slug}-${entry.id.slice(0, 8)}.m1trace.json`);
-    await vscode.workspace.fs.writeFile(uri, new TextEncoder().encode(`${JSON.stringify(trace, null, 2)}\n`));
+    // The workspace's .m1 may be a link a repository planted: never written through.
+    await vscode.workspace.fs.createDirectory(folder);
+    await writeInside(folder.fsPath, uri.fsPath, `${JSON.stringify(trace, null, 2)}\n`);
     await vscode.window.showTextDocument(uri, { preview: false });
   }
 }
@@ -237,6 +258,7 @@ export function registerPanel(ctx: PanelCtx): PanelProvider {
   ctx.extension.subscriptions.push(
     vscode.window.registerWebviewViewProvider(PanelProvider.viewId, provider, { webviewOptions: { retainContextWhenHidden: true } }),
     vscode.workspace.onDidChangeConfiguration((e) => e.affectsConfiguration('m1') && void provider.refreshServer()),
+    vscode.workspace.onDidChangeConfiguration((e) => e.affectsConfiguration('m1.model') && provider.postInit()),
   );
   return provider;
 }

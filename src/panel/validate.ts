@@ -1,7 +1,7 @@
 // Runtime validation of the messages the webview sends (it is a browser page: check everything).
 // zod/mini keeps the extension bundle small.
 import * as z from 'zod/mini';
-import { BUDGET_MAX, BUDGET_MIN, MAX_QUESTION_CHARS, PANEL_COMMANDS, type PanelSettings, type ToExtension } from './protocol';
+import { BUDGET_MAX, BUDGET_MIN, MAX_QUESTION_CHARS, PANEL_COMMANDS, PANEL_PROTOCOLS, type PanelSettings, type ToExtension } from './protocol';
 
 const letter = z.string().check(z.regex(/^[A-Z]$/, 'must be one letter A–Z'));
 const options = z.record(letter, z.string().check(z.maxLength(5_000)));
@@ -13,6 +13,7 @@ export const panelSettingsSchema: z.ZodMiniType<PanelSettings> = z.object({
   waitRounds: z.int().check(z.gte(0), z.lte(8)),
   temperature: z.number().check(z.gte(0), z.lte(2)),
   model: z.string().check(z.minLength(1), z.maxLength(200)),
+  protocol: z.optional(z.enum(PANEL_PROTOCOLS)),
 });
 
 const questionFields = {

@@ -1,15 +1,18 @@
 // The results view: a webview beside the editor for a run, a sweep or a comparison. The extension
 // computes what it shows; the view asks to open items and traces and to export.
 import { writeFile } from 'node:fs/promises';
-import { dirname, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import * as vscode from 'vscode';
 import { benchFields } from '../config';
 import { readBench } from '../core/bench/format';
 import { benchFileOf, itemKey, readRunFile, readRunRecord, type RunHeader, type RunRecord } from '../core/bench/runFile';
 import { traceFromRecord } from '../core/bench/traceExport';
+import { M1Error } from '../core/errors';
+import { writeInside } from '../core/safeWrite';
 import { compareReport, reportText, runReport, sweepReport, type ReportFormat, type SweepRow } from '../core/report/export';
 import type { RunData } from '../core/bench/compare';
-import type { FromResults, ResultsView } from './protocol';
+import { comparedSideBySide } from './views';
+import type { FromResults, ResultsState, ResultsView } from './protocol';
 import { fromResultsSchema } from './validate';
 import { webviewHtml } from '../webviewHtml';
 
@@ -31,14 +34,18 @@ export class ResultsPanels {
     private readonly log: vscode.LogOutputChannel,
   ) {}
 
-  show(view: ResultsView, source: ResultsSource): vscode.WebviewPanel {
-    const panel = vscode.window.createWebviewPanel('m1.results', `m1: ${view.title}`, vscode.ViewColumn.Active, {
-      enableScripts: true,
-      retainContextWhenHidden: true,
-      localResourceRoots: [vscode.Uri.joinPath(this.extensionUri, 'dist', 'webview'), vscode.Uri.joinPath(this.extensionUri, 'media')],
-    });
+  /**
+   * `live`: a run going on, whose view is shown again as items finish. `revived`: a tab VS Code
+   * brought back after a reload (the panel serializer), filled instead of a new one.
+   */
+  show(view: ResultsView, source: ResultsSource, live?: { follow(onView: (v: ResultsView) => void): vscode.Disposable }, revived?: vscode.WebviewPanel): vscode.WebviewPanel {
+    let current = view;
+    const panel = revived ?? vscode.window.createWebviewPanel(RESULTS_VIEW_TYPE, `m1: ${view.title}`, vscode.ViewColumn.Active, this.options());
+    panel.title = `m1: ${view.title}`;
+    panel.webview.options = this.options();
+    const state = stateOf(view, source);
     panel.iconPath = vscode.Uri.joinPath(this.extensionUri, 'media', 'm1.svg');
-    panel.webview.html = webviewHtml(panel.webview, this.extensionUri, vscode.Uri.joinPath, { script: ['dist', 'webview', 'results.js'], style: ['media', 'results.css'], title: view.title, body: '<main id="root" aria-live="polite">Loading…</main>' });
+    panel.webview.html = webviewHtml(panel.webview, this.extensionUri, vscode.Uri.joinPath, { script: ['dist', 'webview', 'results.js'], style: ['media', 'results.css'], title: view.title, body: '<main id="root">Loading…</main>' });
     panel.webview.onDidReceiveMessage(async (raw: unknown) => {
       const parsed = fromResultsSchema.safeParse(raw);
       if (!parsed.success) {
@@ -46,20 +53,27 @@ export class ResultsPanels {
         return;
       }
       try {
-        await this.handle(parsed.data, view, source, panel);
+        await this.handle(parsed.data, current, source, panel);
       } catch (e) {
         const message = e instanceof Error ? e.message : String(e);
         this.log.error(message);
         void vscode.window.showErrorMessage(message);
       }
     });
+    if (live) {
+      const following = live.follow((next) => {
+        current = next;
+        void panel.webview.postMessage({ type: 'show', view: next, state });
+      });
+      panel.onDidDispose(() => following.dispose());
+    }
     return panel;
   }
 
   private async handle(msg: FromResults, view: ResultsView, source: ResultsSource, panel: vscode.WebviewPanel): Promise<void> {
     switch (msg.type) {
       case 'ready':
-        await panel.webview.postMessage({ type: 'show', view });
+        await panel.webview.postMessage({ type: 'show', view, state: stateOf(view, source) });
         return;
       case 'openItem': {
         const run = source.kind === 'run' ? source.run : source.kind === 'compare' ? source.runs[0] : undefined;
@@ -77,10 +91,22 @@ export class ResultsPanels {
         if (row) await vscode.commands.executeCommand('m1.openResults', vscode.Uri.file(row.runFile));
         return;
       }
+      case 'openTrendRun':
+        // Only a run the view itself listed: the page cannot name an arbitrary file.
+        if (view.kind === 'run' && view.trend?.some((p) => p.path === msg.path)) await vscode.commands.executeCommand('m1.openResults', vscode.Uri.file(msg.path));
+        return;
+      case 'sideBySide': {
+        if (source.kind === 'compare') this.show(await comparedSideBySide(source.runs, msg.key), source);
+        return;
+      }
       case 'export':
-        await this.export(msg.format, view, source);
+        await this.export(msg.format, view, source, msg.reasoning === true);
         return;
     }
+  }
+
+  private options(): vscode.WebviewPanelOptions & vscode.WebviewOptions {
+    return { enableScripts: true, retainContextWhenHidden: true, localResourceRoots: [vscode.Uri.joinPath(this.extensionUri, 'dist', 'webview'), vscode.Uri.joinPath(this.extensionUri, 'media')] };
   }
 
   private record(run: RunData, key: string): RunRecord {
@@ -104,15 +130,26 @@ export class ResultsPanels {
     await openRunItemTrace(run.path, key, run);
   }
 
-  private async export(format: 'csv' | 'json' | 'md', view: ResultsView, source: ResultsSource): Promise<void> {
-    const text = exportText(format, view, source);
-    const base = source.kind === 'run' ? source.run.path.replace(/\.jsonl$/, '') : source.kind === 'sweep' ? source.dir : source.runs[0].path.replace(/\.jsonl$/, '-compare');
+  private async export(format: 'csv' | 'json' | 'md', view: ResultsView, source: ResultsSource, reasoning = false): Promise<void> {
+    // The view holds the records without their thoughts; an export with reasoning reads them again.
+    const text = reasoning && source.kind === 'run' && view.kind === 'run' ? reportText(format, runReport(source.run.header, view.summary, (await readRunFile(source.run.path)).records, { reasoning })) : exportText(format, view, source);
+    const base = (source.kind === 'run' ? source.run.path.replace(/\.jsonl$/, '') : source.kind === 'sweep' ? source.dir : source.runs[0].path.replace(/\.jsonl$/, '-compare')) + (reasoning ? '-reasoning' : '');
     const target = await vscode.window.showSaveDialog({ defaultUri: vscode.Uri.file(`${base}.${format}`), filters: { [format.toUpperCase()]: [format] }, title: 'm1: export results' });
     if (!target) return;
     await writeFile(target.fsPath, text);
     const open = await vscode.window.showInformationMessage(`Exported to ${vscode.workspace.asRelativePath(target)}.`, 'Open');
     if (open) await vscode.window.showTextDocument(target);
   }
+}
+
+export const RESULTS_VIEW_TYPE = 'm1.results';
+
+/** What the tab is made of, for the page to keep (ResultsState). */
+function stateOf(view: ResultsView, source: ResultsSource): ResultsState {
+  if (source.kind === 'run') return { kind: 'run', path: source.run.path };
+  if (source.kind === 'sweep') return { kind: 'sweep', dir: source.dir };
+  const [a, b] = source.runs.map((r) => r.path) as [string, string];
+  return view.kind === 'sideBySide' ? { kind: 'sideBySide', a, b, key: view.key } : { kind: 'compare', a, b };
 }
 
 /** The view's data in one of the export formats. */
@@ -123,15 +160,20 @@ function exportText(format: ReportFormat, view: ResultsView, source: ResultsSour
   throw new Error('Nothing to export.');
 }
 
-/** Writes a run item's trace next to the runs (.m1/traces) and opens it. */
+/**
+ * Writes a run item's trace into the workspace's .m1/traces and opens it. The run file may come
+ * from a cloned repository, so this needs trust and never writes through a planted link.
+ */
 export async function openRunItemTrace(runFile: string, key: string, loaded?: RunData): Promise<void> {
+  if (!vscode.workspace.isTrusted) throw new M1Error('bad-input', 'Opening a run item as a trace writes a file into .m1/traces: it needs a trusted workspace.');
   const run = loaded ?? { path: runFile, ...(await readRunFile(runFile, { rounds: false })) };
   // Views read runs without the thoughts; the trace needs this item's.
   const r = (await readRunRecord(runFile, key)) ?? run.records.find((x) => itemKey(x) === key);
   if (!r) throw new Error(`That item is not in ${runFile}.`);
   const name = `${run.header.runId.slice(0, 8)}-${r.source}-${r.index + 1}`.replace(/[^\w.-]+/g, '_');
-  const uri = vscode.Uri.file(resolve(dirname(runFile), '..', 'traces', `${name}.m1trace.json`));
-  await vscode.workspace.fs.createDirectory(vscode.Uri.file(dirname(uri.fsPath)));
-  await writeFile(uri.fsPath, `${JSON.stringify(traceFromRecord(r, run.header), null, 2)}\n`);
+  // A run file outside any workspace folder keeps its trace in the .m1 folder it lives in.
+  const root = vscode.workspace.getWorkspaceFolder(vscode.Uri.file(runFile))?.uri.fsPath ?? resolve(dirname(runFile), '..', '..');
+  const uri = vscode.Uri.file(join(root, '.m1', 'traces', `${name}.m1trace.json`));
+  await writeInside(root, uri.fsPath, `${JSON.stringify(traceFromRecord(r, run.header), null, 2)}\n`);
   await vscode.window.showTextDocument(uri, { viewColumn: vscode.ViewColumn.Beside });
 }

@@ -2,6 +2,8 @@
 // a comparison, computed by the extension) and what the user asks of it.
 import type { Comparison } from '../core/bench/compare';
 import type { RunSummary } from '../core/bench/runner';
+import type { Divergence } from '../core/traces/sideBySide';
+import type { TrendPoint } from '../core/bench/trend';
 
 export type ItemStatus = 'right' | 'wrong' | 'extraction-failed' | 'unscored';
 
@@ -30,6 +32,10 @@ export interface RunView {
   rows: ItemRow[];
   charts: { think: string; answer: string };
   finish: { cut: number; stopped: number };
+  /** Fewer items done than planned: a run going on (the view follows it) or one stopped early. */
+  unfinished?: boolean;
+  /** The benchmark's runs over time (two or more), this one among them. */
+  trend?: TrendPoint[];
 }
 
 export interface SweepView {
@@ -51,9 +57,30 @@ export interface CompareView {
   comparison: Comparison;
 }
 
-export type ResultsView = RunView | SweepView | CompareView;
+/** Thoughts for one item next to each other, Wait round k of each in row k, the first divergence marked. */
+export interface SideBySideView {
+  kind: 'sideBySide';
+  /** The item's key in the run files. */
+  key: string;
+  title: string;
+  /** The question (shortened) and the gold answer. */
+  subtitle: string;
+  columns: Array<{ label: string; choice: string | null; correct: boolean | null; cut: boolean; response: string }>;
+  /** Row k: Wait round k of each thought; null where a thought has fewer rounds. */
+  rounds: Array<Array<{ think: string; waitInjected: string | null } | null>>;
+  divergence: Divergence | null;
+}
 
-export type ToResults = { type: 'show'; view: ResultsView };
+export type ResultsView = RunView | SweepView | CompareView | SideBySideView;
+
+/** What a results tab is made from, kept by the page so that the tab comes back after a reload. */
+export type ResultsState =
+  | { kind: 'run'; path: string }
+  | { kind: 'sweep'; dir: string }
+  | { kind: 'compare'; a: string; b: string }
+  | { kind: 'sideBySide'; a: string; b: string; key: string };
+
+export type ToResults = { type: 'show'; view: ResultsView; state: ResultsState };
 
 export type FromResults =
   | { type: 'ready' }
@@ -61,4 +88,9 @@ export type FromResults =
   /** `run`: which run of a comparison ('a' or 'b'); absent for a single run. */
   | { type: 'openTrace'; key: string; run?: 'a' | 'b' }
   | { type: 'openRun'; budget: number; waitRounds: number }
-  | { type: 'export'; format: 'csv' | 'json' | 'md' };
+  /** A run of the trend (one of the view's points). */
+  | { type: 'openTrendRun'; path: string }
+  /** A compared item's two thoughts next to each other. */
+  | { type: 'sideBySide'; key: string }
+  /** `reasoning`: CSV or JSON of a run with each item's thought and answer text. */
+  | { type: 'export'; format: 'csv' | 'json' | 'md'; reasoning?: boolean };

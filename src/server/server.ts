@@ -18,7 +18,9 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
 import { DEFAULT_FIELDS, withFields, type FieldMap } from '../core/bench/format';
 import { DEFAULT_SEVERITY, type Fix, type RuleId, type Severity } from '../core/bench/lint';
 import { itemKey } from '../core/bench/runFile';
-import { BenchDocument, kindOf, shouldCheck } from './benchDocument';
+import { mdCell } from '../core/markdown';
+import { BenchDocument, kindOf, reportedProblems, shouldCheck } from './benchDocument';
+import { guarded } from './guard';
 import { COMMANDS, RunsChanged, Validated } from './protocol';
 import { RunIndex } from './runIndex';
 
@@ -30,23 +32,28 @@ interface BenchSettings {
   validation?: Partial<Record<RuleId, Severity>>;
 }
 
-export function startServer(connection: Connection): void {
+export function startServer(raw: Connection): void {
+  const connection = guarded(raw);
   const docs = new Map<string, BenchDocument>();
   // Open files that do not look like benchmarks (yet): checked again as they are edited.
   const others = new Map<string, TextDocument>();
-  const runs = new RunIndex([]);
+  const runs = new RunIndex([], (message) => connection.console.warn(message));
   let fields = DEFAULT_FIELDS;
   let severity: Record<RuleId, Severity> = { ...DEFAULT_SEVERITY };
   const timers = new Map<string, NodeJS.Timeout>();
 
+  // Settings may come from a workspace: only well-typed entries are taken, the rest ignored.
   const applySettings = (s: BenchSettings | undefined) => {
+    const entries = (x: unknown) => (typeof x === 'object' && x !== null ? Object.entries(x) : []);
     const extra: Partial<Record<keyof FieldMap, string[]>> = {};
-    for (const [name, value] of Object.entries(s?.fields ?? {})) {
+    for (const [name, value] of entries(s?.fields)) {
       const key = FIELD_KEYS[name];
-      if (key) extra[key] = Array.isArray(value) ? value : [value];
+      const names = (Array.isArray(value) ? value : [value]).filter((v): v is string => typeof v === 'string');
+      if (key && names.length) extra[key] = names;
     }
     fields = withFields(extra);
-    severity = { ...DEFAULT_SEVERITY, ...(s?.validation ?? {}) };
+    const levels: unknown[] = ['error', 'warning', 'information', 'off'];
+    severity = { ...DEFAULT_SEVERITY, ...Object.fromEntries(entries(s?.validation).filter(([rule, level]) => rule in DEFAULT_SEVERITY && levels.includes(level))) };
   };
 
   connection.onInitialize((params) => {
@@ -66,12 +73,10 @@ export function startServer(connection: Connection): void {
 
   const publish = (d: BenchDocument, ms: number, incremental: boolean) => {
     const diagnostics: Diagnostic[] = [];
-    for (const p of d.problems) {
-      const level = severity[p.rule];
-      if (level === 'off') continue;
+    for (const p of reportedProblems(d, severity)) {
       diagnostics.push({
         range: { start: d.doc.positionAt(p.start), end: d.doc.positionAt(p.end) },
-        severity: SEVERITY[level],
+        severity: SEVERITY[p.severity],
         source: 'm1',
         code: p.rule,
         message: p.message,
@@ -141,17 +146,18 @@ export function startServer(connection: Connection): void {
     if (!d || !it) return null;
     const { item } = it;
     const latest = runs.latest(benchPath(textDocument.uri), itemKey(item));
+    // Everything from the files is escaped: a hover must not render a repository's HTML or images.
     const lines = [
-      `**${item.id ?? `${item.source} #${item.index + 1}`}** · ${item.source}, item ${item.index + 1}`,
+      `**${mdCell(item.id ?? `${item.source} #${item.index + 1}`)}** · ${mdCell(item.source)}, item ${item.index + 1}`,
       '',
-      ...Object.entries(item.options).map(([l, o]) => `- ${l === item.answerIdx ? `**${l}. ${o}** ✓` : `${l}. ${o}`}`),
+      ...Object.entries(item.options).map(([l, o]) => `- ${l === item.answerIdx ? `**${mdCell(l)}. ${mdCell(o)}** ✓` : `${mdCell(l)}. ${mdCell(o)}`}`),
       '',
-      item.answerIdx ? `Gold: **${item.answerIdx}**` : 'No gold answer: run but not scored.',
+      item.answerIdx ? `Gold: **${mdCell(item.answerIdx)}**` : 'No gold answer: run but not scored.',
     ];
     if (latest) {
       const r = latest.record;
       const verdict = r.correct === null ? 'not scored' : r.correct ? 'right ✓' : r.choice === null ? 'wrong ✗ (no option could be extracted)' : 'wrong ✗';
-      lines.push('', `Latest run (${latest.createdAt.slice(0, 16).replace('T', ' ')}, budget ${latest.budget}, ${latest.waitRounds} Wait, ${latest.model}): m1 chose **${r.choice ?? '–'}**, ${verdict}; extracted "${r.extracted.slice(0, 80)}"; ${r.tokens.think} thinking + ${r.tokens.answer} answer tokens${r.finish.think === 'length' ? ', cut by the budget' : ''}.`);
+      lines.push('', `Latest run (${mdCell(latest.createdAt.slice(0, 16).replace('T', ' '))}, budget ${latest.budget}, ${latest.waitRounds} Wait, ${mdCell(latest.model)}): m1 chose **${mdCell(r.choice ?? '–')}**, ${verdict}; extracted "${mdCell(r.extracted.slice(0, 80))}"; ${r.tokens.think} thinking + ${r.tokens.answer} answer tokens${r.finish.think === 'length' ? ', cut by the budget' : ''}.`);
     } else lines.push('', '_Not run yet._');
     return { contents: { kind: 'markdown', value: lines.join('\n') }, range: { start: d.doc.positionAt(it.start), end: d.doc.positionAt(it.end) } };
   });

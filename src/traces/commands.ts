@@ -4,10 +4,10 @@ import { writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import * as vscode from 'vscode';
 import { activeFileUris } from '../activeFile';
-import { readConfig } from '../config';
-import { OllamaBackend } from '../core/backends/ollama';
+import { ollamaBackend, readConfig } from '../config';
 import { askM1 } from '../core/engine';
 import { M1Error } from '../core/errors';
+import { mdCell } from '../core/markdown';
 import { csv } from '../core/report/export';
 import { readChoice, scoreResponse } from '../core/score';
 import { LABEL_KINDS, toTrace, type TraceFile } from '../core/trace';
@@ -34,7 +34,13 @@ export async function openTraceView(arg?: unknown): Promise<void> {
   await vscode.window.showTextDocument(doc, { preview: false, viewColumn: vscode.window.activeTextEditor?.document.uri.toString() === file.toString() ? vscode.ViewColumn.Beside : vscode.ViewColumn.Active });
 }
 
+/** Labels, probes and re-runs change a trace file, which may be a repository's: trust first. */
+function requireTrust(what: string): void {
+  if (!vscode.workspace.isTrusted) throw new M1Error('bad-input', `${what} needs a trusted workspace: it writes into the trace file.`);
+}
+
 export async function labelSelection(docs: TraceDocuments): Promise<void> {
+  requireTrust('Labelling');
   const editor = vscode.window.activeTextEditor;
   if (!editor || editor.document.uri.scheme !== TRACE_SCHEME) throw new M1Error('bad-input', 'Select text in a trace view ("m1: Open as Readable Trace") to label it.');
   const r = docs.get(editor.document.uri);
@@ -54,6 +60,7 @@ export async function labelSelection(docs: TraceDocuments): Promise<void> {
 }
 
 export async function removeLabelCommand(docs: TraceDocuments, arg?: unknown): Promise<void> {
+  requireTrust('Removing a label');
   const file = traceFile(arg);
   const trace = await docs.read(file);
   if (!trace.labels.length) return;
@@ -65,6 +72,7 @@ export async function removeLabelCommand(docs: TraceDocuments, arg?: unknown): P
 }
 
 export async function probeTrace(docs: TraceDocuments, arg?: unknown): Promise<void> {
+  requireTrust('Probing');
   const file = traceFile(arg);
   const trace = await docs.read(file);
   if (trace.rounds.length < 2) {
@@ -75,7 +83,7 @@ export async function probeTrace(docs: TraceDocuments, arg?: unknown): Promise<v
   const probes = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `m1: probing the answer after each of ${trace.rounds.length} rounds`, cancellable: true }, (_p, token) => {
     const abort = new AbortController();
     token.onCancellationRequested(() => abort.abort());
-    return probeAnswers(trace, new OllamaBackend({ host }), trace.model, abort.signal);
+    return probeAnswers(trace, ollamaBackend(host), trace.model, abort.signal);
   });
   await docs.write(file, { ...(await docs.read(file)), probes });
   await openTraceView(file);
@@ -83,7 +91,7 @@ export async function probeTrace(docs: TraceDocuments, arg?: unknown): Promise<v
 
 /** Continues the thought from the start of a round with a new budget: a new trace beside it. */
 export async function rerunFromRound(docs: TraceDocuments, arg: unknown, roundArg: unknown): Promise<void> {
-  if (!vscode.workspace.isTrusted) throw new M1Error('bad-input', 'Re-running needs a trusted workspace.');
+  requireTrust('Re-running');
   const file = traceFile(arg);
   const round = typeof roundArg === 'number' ? roundArg : 0;
   const trace = await docs.read(file);
@@ -96,7 +104,7 @@ export async function rerunFromRound(docs: TraceDocuments, arg: unknown, roundAr
   const result = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `m1: re-running from round ${round + 1} with ${value} tokens`, cancellable: true }, (_p, token) => {
     const abort = new AbortController();
     token.onCancellationRequested(() => abort.abort());
-    return askM1({ rawPrompt: trace.prompt + before }, { backend: new OllamaBackend({ host }), settings, signal: abort.signal });
+    return askM1({ rawPrompt: trace.prompt + before }, { backend: ollamaBackend(host), settings, signal: abort.signal });
   });
   const reading = trace.gold && trace.options ? scoreResponse(result.responseText, { options: trace.options, answerIdx: trace.gold.answerIdx, answer: trace.gold.answer }) : readChoice(result.responseText, trace.options);
   const kept = trace.rounds.slice(0, round).map((r) => ({ text: r.think, tokens: r.tokens, ...(r.finishReason ? { finishReason: r.finishReason } : {}), ...(r.waitInjected ? { waitInjected: r.waitInjected } : {}) }));
@@ -111,22 +119,22 @@ function summaryMarkdown(s: LabelSummary, scope: string): string {
   const cols = (m: Record<string, Record<string, number>>) => [...new Set(Object.values(m).flatMap((row) => Object.keys(row)))].sort();
   const table = (title: string, m: Record<string, Record<string, number>>) => {
     const c = cols(m);
-    return [`## By ${title}`, '', `| label | ${c.join(' | ')} |`, `|---|${c.map(() => '---').join('|')}|`, ...labels.map((l) => `| ${l} | ${c.map((x) => m[l]?.[x] ?? 0).join(' | ')} |`), ''];
+    return [`## By ${title}`, '', `| label | ${c.map(mdCell).join(' | ')} |`, `|---|${c.map(() => '---').join('|')}|`, ...labels.map((l) => `| ${mdCell(l)} | ${c.map((x) => m[l]?.[x] ?? 0).join(' | ')} |`), ''];
   };
   return [
-    `# m1 labels: ${scope}`,
+    `# m1 labels: ${mdCell(scope)}`,
     '',
     `${s.items.length} labels in ${s.labelled} of ${s.traces} traces.`,
     '',
     '| label | count |',
     '|---|---|',
-    ...labels.map((l) => `| ${l} | ${s.byLabel[l]} |`),
+    ...labels.map((l) => `| ${mdCell(l)} | ${s.byLabel[l]} |`),
     '',
     ...table('source', s.bySource),
     ...table('budget', s.byBudget),
     '## Items',
     '',
-    ...labels.flatMap((l) => [`### ${l}`, '', ...s.items.filter((i) => i.label === l).map((i) => `- [${vscode.workspace.asRelativePath(i.path)}](${vscode.Uri.file(i.path).toString()}) · ${i.source} · budget ${i.budget}${i.detached ? ' · detached' : ''} · “${i.text.slice(0, 80)}”${i.note ? ` — ${i.note}` : ''}`), '']),
+    ...labels.flatMap((l) => [`### ${mdCell(l)}`, '', ...s.items.filter((i) => i.label === l).map((i) => `- [${mdCell(vscode.workspace.asRelativePath(i.path))}](${vscode.Uri.file(i.path).toString()}) · ${mdCell(i.source)} · budget ${i.budget}${i.detached ? ' · detached' : ''} · “${mdCell(i.text.slice(0, 80))}”${i.note ? ` — ${mdCell(i.note)}` : ''}`), '']),
   ].join('\n');
 }
 

@@ -1,6 +1,7 @@
 // Marks on a trace view: Wait rounds, the budget cut, the answer (right or wrong), flips and
 // labels (with their note on hover), plus token offsets as inlay hints and lenses per round.
 import * as vscode from 'vscode';
+import { mdText } from '../core/markdown';
 import type { Span } from '../core/traces/render';
 import { TRACE_SCHEME, fileOf, type TraceDocuments } from './documents';
 
@@ -39,7 +40,7 @@ export class TraceDecorations implements vscode.Disposable {
     const range = (s: Span) => new vscode.Range(doc.positionAt(s.start), doc.positionAt(s.end));
     const { view, trace } = r;
     editor.setDecorations(this.types.round, view.rounds.filter((x) => !x.wait).map((x) => range(x.header)));
-    editor.setDecorations(this.types.wait, view.rounds.filter((x) => x.wait).map((x) => ({ range: range(x.header), hoverMessage: `"${x.wait}" was appended here to make m1 keep thinking (budget forcing).` })));
+    editor.setDecorations(this.types.wait, view.rounds.filter((x) => x.wait).map((x) => ({ range: range(x.header), hoverMessage: `"${mdText(x.wait ?? '')}" was appended here to make m1 keep thinking (budget forcing).` })));
     editor.setDecorations(this.types.cut, view.cut ? [{ range: range(view.cut), hoverMessage: 'The thinking budget ran out here: the thought was cut and the answer began with "Final Answer:".' }] : []);
     const answer = { range: new vscode.Range(doc.positionAt(view.answer.header.start), doc.positionAt(view.answer.body.end)) };
     editor.setDecorations(this.types.right, trace.correct === true ? [answer] : []);
@@ -48,7 +49,7 @@ export class TraceDecorations implements vscode.Disposable {
     editor.setDecorations(
       this.types.label,
       view.labels.map((l) => {
-        const hover = new vscode.MarkdownString(`**${l.label.label}**${l.label.note ? ` — ${l.label.note}` : ''}${l.label.moved ? '\n\n_found again after the thought was edited_' : ''}`);
+        const hover = new vscode.MarkdownString(`**${mdText(l.label.label)}**${l.label.note ? ` — ${mdText(l.label.note)}` : ''}${l.label.moved ? '\n\n_found again after the thought was edited_' : ''}`);
         return { range: range(l), hoverMessage: hover };
       }),
     );

@@ -1,7 +1,10 @@
 // Reasoning traces as readable documents: `m1-trace:` URIs show a *.m1trace.json file as
 // Markdown, rendered by the core, and change when the file changes (a label added, probes run).
-import { readFile, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import * as vscode from 'vscode';
+import { M1Error } from '../core/errors';
+import { writeInside } from '../core/safeWrite';
 import type { TraceFile } from '../core/trace';
 import { parseTrace } from '../core/traces/parse';
 import { renderTrace, type RenderedTrace } from '../core/traces/render';
@@ -46,9 +49,14 @@ export class TraceDocuments implements vscode.TextDocumentContentProvider, vscod
     return parseTrace(await readFile(file.fsPath, 'utf8'), vscode.workspace.asRelativePath(file));
   }
 
-  /** Writes a changed trace (always in the current format) and refreshes its view. */
+  /**
+   * Writes a changed trace (always in the current format) and refreshes its view. The trace may
+   * be a repository's file, so labels and probes need trust and never write through a link.
+   */
   async write(file: vscode.Uri, trace: TraceFile): Promise<void> {
-    await writeFile(file.fsPath, `${JSON.stringify(trace, null, 2)}\n`);
+    if (!vscode.workspace.isTrusted) throw new M1Error('bad-input', `Changing ${vscode.workspace.asRelativePath(file)} (labels, probes, re-runs) needs a trusted workspace.`);
+    const root = vscode.workspace.getWorkspaceFolder(file)?.uri.fsPath ?? dirname(file.fsPath);
+    await writeInside(root, file.fsPath, `${JSON.stringify(trace, null, 2)}\n`);
     this.changed.fire(viewUri(file));
   }
 

@@ -25,7 +25,7 @@ describe('e2e: m1 in code-server', function () {
     await runCommand(page, 'm1: Check Ollama Server');
     const note = toast(page, 'Ollama 0.12.6 is running at');
     await note.waitFor();
-    assert.match(await note.innerText(), new RegExp(`running at ${fake.url.replace(/\./g, '\\.')} with 2 models; model m1-7b-23k is installed`));
+    assert.match(await note.innerText(), new RegExp(`running at ${fake.url.replace(/\./g, '\\.')} \\(from your user settings\\) with 2 models; model m1-7b-23k is installed`));
     await s().shot('02-check-server');
   });
 

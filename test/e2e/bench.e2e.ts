@@ -17,11 +17,12 @@ describe('e2e: benchmarks from the palette and the Testing view', function () {
   async function runFromPalette(): Promise<void> {
     const { page } = s();
     await runCommand(page, 'm1: Run Benchmark');
-    await quickPickStep(page, '(1/5) · model');
-    await quickPickStep(page, '(2/5) · thinking budget', '1K tokens');
-    await quickPickStep(page, '(3/5) · "Wait" rounds', '1 Wait round');
-    await quickPickStep(page, '(4/5) · requests at once', '2 at once');
-    await quickPickStep(page, '(5/5) · items', 'All 6');
+    await quickPickStep(page, '(1/6) · model');
+    await quickPickStep(page, '(2/6) · protocol', 'm1');
+    await quickPickStep(page, '(3/6) · thinking budget', '1K tokens');
+    await quickPickStep(page, '(4/6) · "Wait" rounds', '1 Wait round');
+    await quickPickStep(page, '(5/6) · requests at once', '2 at once');
+    await quickPickStep(page, '(6/6) · items', 'All 6');
   }
 
   it('runs the sample benchmark and shows pass/fail per question in the Testing view', async () => {
@@ -102,11 +103,12 @@ describe('e2e: benchmarks from the palette and the Testing view', function () {
     fake.options.tokenDelayMs = 2;
     // Running the same file with the same settings offers to resume the unfinished run.
     await runCommand(page, 'm1: Run Benchmark');
-    await quickPickStep(page, '(1/5) · model');
-    await quickPickStep(page, '(2/5) · thinking budget');
-    await quickPickStep(page, '(3/5) · "Wait" rounds');
-    await quickPickStep(page, '(4/5) · requests at once');
-    await quickPickStep(page, '(5/5) · items');
+    await quickPickStep(page, '(1/6) · model');
+    await quickPickStep(page, '(2/6) · protocol', 'm1');
+    await quickPickStep(page, '(3/6) · thinking budget');
+    await quickPickStep(page, '(4/6) · "Wait" rounds');
+    await quickPickStep(page, '(5/6) · requests at once');
+    await quickPickStep(page, '(6/6) · items');
     await expectText(page.locator('.quick-input-widget'), `${kept} of 6 done`);
     await page.keyboard.press('Enter');
     await toast(page, /5 of 6 right/).waitFor({ timeout: 60_000 });

@@ -30,10 +30,11 @@ describe('e2e: benchmark runs over several servers', function () {
     await openFile(page, 'benchmark.json');
     await runCommand(page, 'm1: Run Benchmark');
     // The model comes from what the first server serves; no concurrency step (servers have slots).
-    await quickPickStep(page, '(1/4) · model', MODEL);
-    await quickPickStep(page, '(2/4) · thinking budget', '1K tokens');
-    await quickPickStep(page, '(3/4) · "Wait" rounds', '0 Wait');
-    await quickPickStep(page, '(4/4) · items', 'All 6');
+    await quickPickStep(page, '(1/5) · model', MODEL);
+    await quickPickStep(page, '(2/5) · protocol', 'm1');
+    await quickPickStep(page, '(3/5) · thinking budget', '1K tokens');
+    await quickPickStep(page, '(4/5) · "Wait" rounds', '0 Wait');
+    await quickPickStep(page, '(5/5) · items', 'All 6');
   }
 
   it('takes out a server that refuses the key and finishes on the other', async () => {

@@ -30,7 +30,7 @@ describe('e2e: benchmark files checked by the language server', function () {
     await runCommand(page, 'View: Focus Problems');
     const problems = page.locator('.markers-panel');
     await expectText(problems, 'answer letter "E" is not among the options (A, B, C, D)', 60_000);
-    await expectText(problems, 'the same question is MedQA_USLME_test #4 (medqa-copy), line 39 (another source)');
+    await expectText(problems, 'the same question, options and answer are MedQA_USLME_test #4 (medqa-copy), line 39 (another source)');
     await expectText(page.locator('.codelens-decoration').first(), 'Run benchmark (6 items)', 30_000);
     await expectText(page.locator('.codelens-decoration', { hasText: 'Run this item' }).first(), 'Open trace (right)', 30_000);
     await s().shot('lsp-01-problems-and-lenses');

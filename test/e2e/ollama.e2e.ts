@@ -27,7 +27,7 @@ describe('e2e: the local Ollama server', function () {
   it('starts the server from the palette and the status bar shows it ready', async () => {
     const { page } = s();
     const status = page.locator('.statusbar-item', { hasText: 'm1:' });
-    await expectText(status, 'm1: stopped', 30_000);
+    await expectText(status, 'm1: not checked', 30_000); // nothing asked before first use
     await runCommand(page, 'm1: Start Ollama Server');
     await toast(page, `Ollama is ready at ${host}`).waitFor({ timeout: 30_000 });
     await expectText(status, 'm1: ready · m1-7b-23k');

@@ -1,5 +1,6 @@
-// A fake Hugging Face Hub with the two routes m1 uses: model search by tags (/api/models?filter=…)
-// and a repo's file list (/api/models/{repo}/tree/main), in the Hub's response shapes.
+// A fake Hugging Face Hub with the routes m1 uses: model search by tags (/api/models?filter=…),
+// a repo's file list (/api/models/{repo}/tree/main), in the Hub's response shapes, and dataset file
+// downloads (/datasets/{repo}/resolve/main/{file}).
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
@@ -16,8 +17,19 @@ export interface FakeHub {
   close(): Promise<void>;
 }
 
-export async function startFakeHub(repos: FakeRepo[]): Promise<FakeHub> {
+export interface FakeHubOptions {
+  /** Entries per page of a repo's file list; the next page is named in a Link header, as the Hub
+   * client follows it (huggingface/huggingface.js, packages/hub/src/lib/list-files.ts, listFiles). */
+  treePageSize?: number;
+  /** Dataset files by "{repo}/{file}", served at /datasets/{repo}/resolve/main/{file}. */
+  datasets?: Record<string, Buffer>;
+  /** The first download of a dataset file stops after this many bytes (a lost connection). */
+  cutAfter?: number;
+}
+
+export async function startFakeHub(repos: FakeRepo[], opts: FakeHubOptions = {}): Promise<FakeHub> {
   const requests: string[] = [];
+  let cut = false;
   const server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://x');
     requests.push(`${req.method} ${url.pathname}${url.search}`);
@@ -39,7 +51,31 @@ export async function startFakeHub(repos: FakeRepo[]): Promise<FakeHub> {
     if (tree) {
       const repo = repos.find((r) => r.id === decodeURIComponent(tree[1]!));
       if (!repo) return json(404, { error: 'Repository not found' });
-      return json(200, [{ type: 'file', path: 'README.md', size: 1200, oid: 'a' }, ...repo.files.map((f) => ({ type: 'file', oid: 'b', ...f }))]);
+      const entries = [{ type: 'file', path: 'README.md', size: 1200, oid: 'a' }, ...repo.files.map((f) => ({ type: 'file', oid: 'b', ...f }))];
+      const size = opts.treePageSize ?? entries.length;
+      const cursor = Number(url.searchParams.get('cursor') ?? 0);
+      if (cursor + size < entries.length) res.setHeader('Link', `<http://${req.headers.host}${url.pathname}?cursor=${cursor + size}>; rel="next"`);
+      return json(200, entries.slice(cursor, cursor + size));
+    }
+    // A file download (huggingface_hub constants.py HUGGINGFACE_CO_URL_TEMPLATE, "datasets/" prefix);
+    // a Range request is answered 206 with the rest, as huggingface_hub file_download.py http_get resumes.
+    const resolve = /^\/datasets\/([^/]+\/[^/]+)\/resolve\/main\/(.+)$/.exec(url.pathname);
+    if (resolve) {
+      const body = opts.datasets?.[`${decodeURIComponent(resolve[1]!)}/${decodeURIComponent(resolve[2]!)}`];
+      if (!body) return json(404, { error: 'Entry not found' });
+      const from = Number(/^bytes=(\d+)-$/.exec(req.headers.range ?? '')?.[1] ?? 0);
+      if (from >= body.length && from > 0) {
+        res.writeHead(416, { 'Content-Range': `bytes */${body.length}` });
+        return res.end();
+      }
+      const rest = body.subarray(from);
+      res.writeHead(from ? 206 : 200, { 'Content-Type': 'application/json', 'Content-Length': String(rest.length), ...(from ? { 'Content-Range': `bytes ${from}-${body.length - 1}/${body.length}` } : {}) });
+      if (opts.cutAfter !== undefined && !cut) {
+        cut = true;
+        res.write(rest.subarray(0, opts.cutAfter), () => res.destroy());
+        return;
+      }
+      return res.end(rest);
     }
     json(404, { error: 'Not found' });
   });

@@ -4,7 +4,8 @@
 import { tokenize } from './tokenizer';
 
 export interface Failure {
-  kind: 'error-line' | 'crash';
+  /** `stall`: the stream stays open and sends nothing more (a hung runner). */
+  kind: 'error-line' | 'crash' | 'stall';
   /** Tokens streamed before the failure. */
   afterTokens: number;
   phase?: 'think' | 'answer';

@@ -5,6 +5,8 @@
 import { createHash } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { compareVersions } from '../../src/core/ollama/discover';
+import { renderChatTemplate, thinkingParser, type ChatMessage } from './chat';
 import { plan, stopHit, type Script } from './script';
 import { tokenize } from './tokenizer';
 
@@ -15,6 +17,10 @@ export interface FakeModel {
   family?: string;
   parameterSize?: string;
   quantization?: string;
+  /** Shown by /api/show. */
+  license?: string;
+  /** Has the thinking capability: /api/chat returns its `<think>` section as `message.thinking`. */
+  thinking?: boolean;
 }
 
 export interface PullableModel extends FakeModel {
@@ -43,6 +49,11 @@ export interface FakeOllamaOptions {
   defaultNumCtx?: number;
   numParallel?: number;
   maxQueue?: number;
+  /**
+   * Reload mode: a request whose num_ctx differs from the loaded model's waits, with no response
+   * headers, until the requests in flight finish and the reload (this long) is done.
+   */
+  reloadDelayMs?: number;
   /** The next N /api/generate requests get 503 "server busy". */
   busyResponses?: number;
 }
@@ -63,6 +74,10 @@ export interface GenerateLog {
   doneReason?: string;
   /** The model had to be (re)loaded, e.g. because num_ctx changed. */
   reloaded: boolean;
+  /** The stream ended by Ollama's repetition guard (no done line). */
+  repetitionGuard?: boolean;
+  /** Sampling the server applied because the request left it out (e.g. `repeat_penalty 1.1`). */
+  samplingAdded: string[];
 }
 
 export interface CreatedModel {
@@ -80,13 +95,33 @@ export interface FakeOllama {
   blobs: Set<string>;
   port: number;
   generateLog: GenerateLog[];
+  /** Model loads so far, the first included (each num_ctx change is one). */
+  readonly loads: number;
   /** Every request: method and path. */
   requests: string[];
   options: FakeOllamaOptions;
   close(): Promise<void>;
 }
 
+/** How a generation answers a chat request: `parse` splits a thinking model's output. */
+interface ChatMode {
+  parse: ((piece: string) => [string, string]) | undefined;
+}
+
 const NS_PER_MS = 1_000_000;
+
+/**
+ * Sampler stages Ollama turns on by itself when a request leaves them out. Before 0.32.10
+ * DefaultOptions sets RepeatPenalty 1.1 over RepeatLastN 64 (ollama/ollama api/types.go at
+ * v0.12.6; 1.0 at v0.32.10), and the llama.cpp sampler chain applies penalties before the
+ * temperature-0 argmax, so such a request is not greedy decoding.
+ */
+export function samplingAdded(opts: Record<string, unknown>, version: string): string[] {
+  if (compareVersions(version, '0.32.10') >= 0) return [];
+  const penalty = opts.repeat_penalty ?? 1.1;
+  const lastN = opts.repeat_last_n ?? 64;
+  return penalty !== 1 && lastN !== 0 ? [`repeat_penalty ${String(penalty)} over ${String(lastN)} tokens`] : [];
+}
 const GiB = 1024 ** 3;
 
 function send(res: ServerResponse, status: number, body: unknown): void {
@@ -107,6 +142,26 @@ function readBody(req: IncomingMessage): Promise<string> {
 const delay = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const digestOf = (name: string) => createHash('sha256').update(name).digest('hex');
 
+const GO_UNITS_MS: Record<string, number> = { ns: 1e-6, us: 1e-3, µs: 1e-3, ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+
+/**
+ * How long a model stays loaded after a request, in ms, as ollama/ollama api/types.go
+ * Duration.UnmarshalJSON reads keep_alive: a number is seconds, a string a Go duration ("5m",
+ * "1h30m"), a negative value forever, absent 5 minutes (OLLAMA_KEEP_ALIVE's default,
+ * server/sched.go). Undefined: not a duration (Ollama answers 400).
+ */
+export function keepAliveMs(v: unknown): number | undefined {
+  if (v === undefined || v === null) return 5 * 60_000;
+  if (typeof v === 'number') return v < 0 ? Infinity : v * 1000;
+  if (typeof v !== 'string') return undefined;
+  if (/^[+-]?0$/.test(v)) return 0;
+  const m = /^([+-]?)((?:\d+(?:\.\d*)?(?:ns|us|µs|ms|s|m|h))+)$/.exec(v);
+  if (!m) return undefined;
+  let ms = 0;
+  for (const [, n, unit] of m[2]!.matchAll(/(\d+(?:\.\d*)?)(ns|us|µs|ms|s|m|h)/g)) ms += Number(n) * GO_UNITS_MS[unit!]!;
+  return m[1] === '-' ? Infinity : ms;
+}
+
 /** Ollama accepts "name" and "name:latest" for the same model. */
 function canonical(name: string): string {
   return name.includes(':') ? name : `${name}:latest`;
@@ -121,6 +176,34 @@ export async function startFakeOllama(options: FakeOllamaOptions = {}): Promise<
   const blobs = new Set<string>();
   const requests: string[] = [];
   let running = 0;
+  let loads = 0;
+  let inFlight = 0;
+  let drained: Array<() => void> = [];
+  let reloading: Promise<void> | undefined;
+
+  /**
+   * Reload mode, as Ollama's scheduler does it (ollama/ollama server/sched.go processPending:
+   * needsReload is true when the runner options, num_ctx among them, differ; the scheduler then
+   * waits for the loaded runner's requests to finish, unloads it and loads anew). Requests behind
+   * it wait too, and none gets response headers before its runner is ready.
+   */
+  async function schedule(name: string, numCtx: number): Promise<void> {
+    for (;;) {
+      if (reloading) {
+        await reloading;
+        continue;
+      }
+      if (loaded.get(name)?.numCtx === numCtx) return;
+      reloading = (async () => {
+        while (inFlight > 0) await new Promise<void>((r) => drained.push(r));
+        await delay(options.reloadDelayMs ?? 0);
+        loaded.set(name, { numCtx, expiresAt: Date.now() + 5 * 60_000 });
+        loads++;
+      })().finally(() => {
+        reloading = undefined;
+      });
+    }
+  }
   const waiting: Array<() => void> = [];
 
   const modelEntry = (m: FakeModel) => ({
@@ -155,28 +238,68 @@ export async function startFakeOllama(options: FakeOllamaOptions = {}): Promise<
     waiting.shift()?.();
   }
 
-  async function generate(req: IncomingMessage, res: ServerResponse, body: Record<string, unknown>): Promise<void> {
+  async function generate(req: IncomingMessage, res: ServerResponse, body: Record<string, unknown>, chatMode?: ChatMode): Promise<void> {
     const model = String(body.model ?? '');
     if (!model) return send(res, 400, { error: 'model is required' });
     const known = models.get(canonical(model));
     if (!known) return send(res, 404, { error: `model "${model}" not found, try pulling it first` });
+    const keepAlive = keepAliveMs(body.keep_alive);
+    if (keepAlive === undefined) return send(res, 400, { error: `time: invalid duration "${String(body.keep_alive)}"` });
+    // An empty prompt with keep_alive 0 unloads the model at once (ollama/ollama server/routes.go
+    // GenerateHandler: "expire the runner if unload is requested", done_reason "unload").
+    if (!body.prompt && keepAlive === 0) {
+      loaded.delete(canonical(model));
+      return send(res, 200, { model, created_at: new Date().toISOString(), response: '', done: true, done_reason: 'unload' });
+    }
     if ((options.busyResponses ?? 0) > 0) {
       options.busyResponses!--;
       return send(res, 503, { error: 'server busy, please try again.  maximum pending requests exceeded' });
     }
+    if (options.reloadDelayMs !== undefined) {
+      const opts = (body.options ?? {}) as Record<string, unknown>;
+      await schedule(canonical(model), typeof opts.num_ctx === 'number' ? opts.num_ctx : (options.defaultNumCtx ?? 4096));
+    }
+    inFlight++;
+    res.on('close', () => {
+      if (--inFlight > 0) return;
+      const waiting = drained;
+      drained = [];
+      for (const wake of waiting) wake();
+    });
     if (!(await acquireSlot())) return send(res, 503, { error: 'server busy, please try again.  maximum pending requests exceeded' });
     let closed = false;
     res.on('close', () => {
       closed = true;
     });
     try {
-      await streamGeneration(res, body, known, () => closed);
+      await streamGeneration(res, body, known, () => closed, keepAlive, chatMode);
     } finally {
       releaseSlot();
+      // A runner whose keep_alive is 0 is expired when its last request ends (server/sched.go
+      // processCompleted: sessionDuration <= 0 → expiredCh).
+      if (keepAlive === 0) loaded.delete(canonical(known.name));
     }
   }
 
-  async function streamGeneration(res: ServerResponse, body: Record<string, unknown>, model: FakeModel, isClosed: () => boolean): Promise<void> {
+  /**
+   * /api/chat: the model's template rendered over the messages server-side (server/routes.go
+   * ChatHandler → server/prompt.go chatPrompt), then generated like a raw prompt with the
+   * model's own stop strings; parts carry `message` instead of `response` (api/types.go
+   * ChatResponse). A thinking model thinks unless the request says `think: false` (ChatHandler
+   * sets Think when the request has none), its thinking split off by the thinking parser.
+   */
+  async function chat(req: IncomingMessage, res: ServerResponse, body: Record<string, unknown>): Promise<void> {
+    const messages = Array.isArray(body.messages) ? (body.messages as ChatMessage[]) : [];
+    const known = models.get(canonical(String(body.model ?? '')));
+    const opts = (body.options ?? {}) as Record<string, unknown>;
+    const thinks = known?.thinking === true && body.think !== false;
+    const prompt = renderChatTemplate(messages.map((m) => ({ role: String(m.role), content: String(m.content) })));
+    // The Modelfile's stop parameters (what /api/show lists) apply when the request sets none.
+    const generateBody = { ...body, prompt, raw: true, options: { stop: ['<|im_end|>', '<|im_start|>'], ...opts } };
+    return generate(req, res, generateBody, { parse: thinks ? thinkingParser() : undefined });
+  }
+
+  async function streamGeneration(res: ServerResponse, body: Record<string, unknown>, model: FakeModel, isClosed: () => boolean, keepAlive: number, chatMode?: ChatMode): Promise<void> {
     const started = Date.now();
     const opts = (body.options ?? {}) as Record<string, unknown>;
     const numCtx = typeof opts.num_ctx === 'number' ? opts.num_ctx : (options.defaultNumCtx ?? 4096);
@@ -190,7 +313,9 @@ export async function startFakeOllama(options: FakeOllamaOptions = {}): Promise<
     const name = canonical(model.name);
     const previous = loaded.get(name);
     const reloaded = !previous || previous.numCtx !== numCtx;
-    loaded.set(name, { numCtx, expiresAt: Date.now() + 5 * 60_000 });
+    if (reloaded) loads++;
+    // The timer restarts when the request ends; from now is close enough for /api/ps.
+    loaded.set(name, { numCtx, expiresAt: Date.now() + keepAlive });
 
     // Ollama keeps the first few tokens and drops from the middle when the prompt is too long.
     let promptTokens = tokenize(prompt);
@@ -210,13 +335,21 @@ export async function startFakeOllama(options: FakeOllamaOptions = {}): Promise<
       phase: p.phase,
       evalCount: 0,
       reloaded,
+      samplingAdded: samplingAdded(opts, options.version ?? '0.12.6'),
     };
     generateLog.push(entry);
 
     const tokenDelay = p.script.tokenDelayMs ?? options.tokenDelayMs ?? 0;
+    const llamaServer = compareVersions(options.version ?? '0.12.6', '0.30.0') >= 0;
     const failure = p.script.failure && (p.script.failure.phase ?? 'think') === p.phase ? p.script.failure : undefined;
     const base = { model: name, created_at: '' };
     const lines: string[] = [];
+    // A chat part's text goes in `message` (thinking apart for a thinking model).
+    const piece = (text: string): Record<string, unknown> => {
+      if (!chatMode) return { response: text };
+      const [thinking, content] = chatMode.parse ? chatMode.parse(text) : ['', text];
+      return { message: { role: 'assistant', content, ...(thinking ? { thinking } : {}) } };
+    };
     const write = (obj: Record<string, unknown>) => {
       const line = `${JSON.stringify({ ...base, created_at: new Date().toISOString(), ...obj })}\n`;
       if (stream) res.write(line);
@@ -227,6 +360,9 @@ export async function startFakeOllama(options: FakeOllamaOptions = {}): Promise<
     let output = '';
     let evalCount = 0;
     let doneReason: 'stop' | 'length' = 'stop';
+    let stopped = false;
+    let lastToken: string | undefined;
+    let repeats = 0;
     for (const token of p.tokens) {
       if (isClosed()) return; // client went away: Ollama cancels the request
       if (evalCount >= numPredict) {
@@ -234,6 +370,10 @@ export async function startFakeOllama(options: FakeOllamaOptions = {}): Promise<
         break;
       }
       if (failure && evalCount === failure.afterTokens) {
+        if (failure.kind === 'stall') {
+          while (!isClosed()) await delay(20);
+          return;
+        }
         if (failure.kind === 'crash') {
           await new Promise<void>((resolve) => res.write('', () => resolve())); // what was sent arrives first
           res.socket?.destroy();
@@ -243,23 +383,45 @@ export async function startFakeOllama(options: FakeOllamaOptions = {}): Promise<
         res.end();
         return;
       }
-      const hit = stopHit(output, token, stop);
+      // llama-server mode (Ollama 0.30 and later) renders a control token as empty text unless it
+      // is "preserved" (ollama/ollama llm/llama_server.go llamaServerPreservedTokens), so the stop
+      // string <|im_start|> never matches; <|im_end|> still ends generation as EOS.
+      const shown = llamaServer && token === '<|im_start|>' ? '' : token;
+      const hit = stopHit(output, shown, stop);
       if (hit) {
-        if (hit.before) write({ response: hit.before, done: false });
+        if (hit.before) write({ ...piece(hit.before), done: false });
         evalCount++;
+        stopped = true;
         break;
       }
       if (promptTokens.length + evalCount >= numCtx) entry.contextShift = true;
+      // The repetition guard: more than 30 chunks in a row with the same trimmed text end the
+      // request with no done line (ollama/ollama llm/server.go Completion: tokenRepeat > 30
+      // returns ctx.Err(), nil while the request lives, so the 200 stream simply ends).
+      repeats = token.trim() === lastToken ? repeats + 1 : 0;
+      lastToken = token.trim();
+      if (repeats > 30) {
+        entry.repetitionGuard = true;
+        res.end();
+        return;
+      }
       if (tokenDelay > 0) await delay(tokenDelay);
-      output += token;
+      output += shown;
       evalCount++;
-      if (stream) write({ response: token, done: false });
+      if (stream && shown) write({ ...piece(shown), done: false });
+    }
+    // The script ran out: the model samples EOS, which the runner counts in eval_count but never
+    // sends (ollama/ollama runner/llamarunner/runner.go processBatch: numPredicted++, then
+    // TokenIsEog ends the sequence with DoneReasonStop); at num_predict it is never sampled.
+    if (!stopped && doneReason === 'stop') {
+      if (evalCount >= numPredict) doneReason = 'length';
+      else evalCount++;
     }
     entry.evalCount = evalCount;
     entry.doneReason = doneReason;
     const evalMs = Math.max(1, Date.now() - started);
     const final: Record<string, unknown> = {
-      response: stream ? '' : output,
+      ...piece(stream ? '' : output),
       done: true,
       ...(options.omitDoneReason ? {} : { done_reason: doneReason }),
       total_duration: (Date.now() - started) * NS_PER_MS + 1,
@@ -339,8 +501,12 @@ export async function startFakeOllama(options: FakeOllamaOptions = {}): Promise<
         .map(([name, l]) => {
           const m = models.get(name) ?? { name };
           const size = (m.size ?? 4_683_087_332) + Math.round((l.numCtx / 4096) * 0.25 * GiB);
-          return { ...modelEntry(m), size, size_vram: size, expires_at: new Date(l.expiresAt).toISOString(), context_length: l.numCtx };
-        });
+          // "Forever" (a negative keep_alive) is now plus Go's longest duration, about 292 years.
+          const expires = Number.isFinite(l.expiresAt) ? l.expiresAt : now + 9_223_372_036_854;
+          return { ...modelEntry(m), size, size_vram: size, expires_at: new Date(expires).toISOString(), context_length: l.numCtx };
+        })
+        // Longest time remaining first (ollama/ollama server/routes.go PsHandler).
+        .sort((a, b) => b.expires_at.localeCompare(a.expires_at));
       return send(res, 200, { models: list });
     }
     const blob = /^\/api\/blobs\/(sha256:[0-9a-f]{64})$/.exec(path);
@@ -363,6 +529,8 @@ export async function startFakeOllama(options: FakeOllamaOptions = {}): Promise<
     switch (path) {
       case '/api/generate':
         return generate(req, res, body);
+      case '/api/chat':
+        return chat(req, res, body);
       case '/api/pull':
         return pull(res, body);
       case '/api/show': {
@@ -373,6 +541,9 @@ export async function startFakeOllama(options: FakeOllamaOptions = {}): Promise<
           modelfile: `FROM ${name}\n`,
           parameters: 'stop "<|im_end|>"\nstop "<|im_start|>"',
           template: '{{ .Prompt }}',
+          // server/routes.go GetModelInfo: the license texts joined by newlines, the modification time.
+          ...(m.license ? { license: m.license } : {}),
+          modified_at: '2026-01-01T00:00:00Z',
           details: modelEntry(m).details,
           model_info: { 'general.architecture': m.family ?? 'qwen2', 'qwen2.context_length': 32768 },
           capabilities: ['completion'],
@@ -381,6 +552,11 @@ export async function startFakeOllama(options: FakeOllamaOptions = {}): Promise<
       case '/api/create': {
         const name = String(body.model ?? body.name ?? '');
         if (!name) return send(res, 400, { error: 'model name is required' });
+        // Before 0.5.5 CreateRequest has no `files` (ollama/ollama api/types.go at v0.5.4), and
+        // CreateHandler answers 400 "path or Modelfile are required" (server/routes.go at v0.5.4).
+        if (compareVersions(options.version ?? '0.12.6', '0.5.5') < 0 && typeof body.modelfile !== 'string' && typeof body.path !== 'string') {
+          return send(res, 400, { error: 'path or Modelfile are required' });
+        }
         const files = (body.files ?? undefined) as Record<string, string> | undefined;
         const missing = Object.values(files ?? {}).find((d) => !blobs.has(d));
         if (missing) return send(res, 400, { error: `blob ${missing} not found` });
@@ -390,6 +566,8 @@ export async function startFakeOllama(options: FakeOllamaOptions = {}): Promise<
         for (const status of ['parsing GGUF', 'using existing layer', 'writing manifest', 'success']) res.write(`${JSON.stringify({ status })}\n`);
         return void res.end();
       }
+      // server/routes.go DeleteHandler: 404 "model '<name>' not found", else 200 with no body; the
+      // scheduler is not told, so a loaded model stays in /api/ps until it expires.
       case '/api/delete': {
         const name = canonical(String(body.model ?? body.name ?? ''));
         if (!models.delete(name)) return send(res, 404, { error: `model '${name}' not found` });
@@ -417,6 +595,9 @@ export async function startFakeOllama(options: FakeOllamaOptions = {}): Promise<
     blobs,
     generateLog,
     requests,
+    get loads() {
+      return loads;
+    },
     options,
     close: () =>
       new Promise<void>((resolve) => {

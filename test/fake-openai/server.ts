@@ -6,6 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { renderChatTemplate, type ChatMessage } from '../fake-ollama/chat';
 import { plan, stopHit, type Script } from '../fake-ollama/script';
 import { tokenize } from '../fake-ollama/tokenizer';
 
@@ -23,6 +24,34 @@ export interface FakeOpenAIOptions {
   apiKey?: string;
   maxModelLen?: number;
   port?: number;
+  /** Which server to imitate where vLLM and SGLang differ (default vLLM). */
+  server?: 'vllm' | 'sglang';
+  /**
+   * The model's generation_config.json sampling, used for fields a request leaves out (default:
+   * Qwen2.5-7B-Instruct's).
+   */
+  generationConfig?: Record<string, number>;
+  /**
+   * A server-side output cap (generation_config's max_new_tokens): vLLM generates at most the
+   * smallest of the request's max_tokens and this (its get_max_tokens takes the minimum).
+   */
+  maxTokensCap?: number;
+}
+
+/** Qwen2.5-7B-Instruct's generation_config.json sampling fields. */
+export const QWEN25_GENERATION_CONFIG: Record<string, number> = { temperature: 0.7, top_p: 0.8, top_k: 20, repetition_penalty: 1.05 };
+const NEUTRAL: Record<string, number> = { temperature: 0, top_p: 1, top_k: -1, min_p: 0, repetition_penalty: 1 };
+const SPECIAL_TOKENS = new Set(['<|im_start|>', '<|im_end|>']);
+
+/**
+ * Sampling the server takes from generation_config.json because the request left it out:
+ * vllm/entrypoints/openai/protocol.py CompletionRequest.to_sampling_params fills
+ * repetition_penalty, temperature, top_p, top_k and min_p from default_sampling_params.
+ */
+function samplingAdded(body: Record<string, unknown>, config: Record<string, number>): string[] {
+  return Object.entries(config)
+    .filter(([k, v]) => body[k] === undefined && v !== NEUTRAL[k] && !(k === 'top_k' && v <= 0))
+    .map(([k, v]) => `${k} ${v}`);
 }
 
 export interface CompletionLog {
@@ -35,6 +64,9 @@ export interface CompletionLog {
   includeUsage: boolean;
   completionTokens: number;
   finishReason: 'stop' | 'length';
+  /** Sampling taken from generation_config.json because the request left it out. */
+  samplingAdded: string[];
+  skipSpecialTokens: boolean;
 }
 
 export interface FakeOpenAI {
@@ -69,10 +101,18 @@ export async function startFakeOpenAI(options: FakeOpenAIOptions = {}): Promise<
   let running = 0;
   const waiting: Array<() => void> = [];
 
-  async function completions(req: IncomingMessage, res: ServerResponse, body: Record<string, unknown>): Promise<void> {
+  /**
+   * `chat`: POST /v1/chat/completions. The server renders the chat template over the messages
+   * (add_generation_prompt, TokenizeChatRequest's default in vllm/entrypoints/openai/protocol.py)
+   * and streams `chat.completion.chunk`s whose choices carry a `delta` (DeltaMessage: role,
+   * content, reasoning_content) instead of `text`. Without a reasoning parser a `<think>` model's
+   * whole output, tags included, comes as content.
+   */
+  async function completions(req: IncomingMessage, res: ServerResponse, body: Record<string, unknown>, chat = false): Promise<void> {
     const model = String(body.model ?? '');
     if (!models.includes(model)) return error(res, 404, 'NotFoundError', `The model \`${model}\` does not exist.`);
-    const prompt = String(body.prompt ?? '');
+    const prompt = chat ? renderChatTemplate(Array.isArray(body.messages) ? (body.messages as ChatMessage[]) : []) : String(body.prompt ?? '');
+    const choice = (text: string, finish: string | null = null) => ({ index: 0, ...(chat ? { delta: { content: text } } : { text }), logprobs: null, finish_reason: finish, stop_reason: null });
     const promptTokens = tokenize(prompt).length;
     const maxTokens = typeof body.max_tokens === 'number' ? body.max_tokens : 16; // the OpenAI default
     if (promptTokens + maxTokens > maxModelLen) {
@@ -91,36 +131,55 @@ export async function startFakeOpenAI(options: FakeOpenAIOptions = {}): Promise<
       const p = plan(prompt, options.scripts ?? []);
       const id = `cmpl-${randomUUID().replace(/-/g, '')}`;
       const created = Math.floor(Date.now() / 1000);
-      const chunk = (choices: unknown[], usage?: unknown) => `data: ${JSON.stringify({ id, object: 'text_completion', created, model, choices, ...(usage !== undefined ? { usage } : {}) })}\n\n`;
+      const chunk = (choices: unknown[], usage?: unknown) => `data: ${JSON.stringify({ id, object: chat ? 'chat.completion.chunk' : 'text_completion', created, model, choices, ...(usage !== undefined ? { usage } : {}) })}\n\n`;
       if (stream) res.writeHead(200, { 'Content-Type': 'text/event-stream; charset=utf-8', 'Cache-Control': 'no-cache' });
       let output = '';
       let count = 0;
       let finish: 'stop' | 'length' = 'stop';
+      let stopped = false;
+      // vLLM decodes without special tokens unless told, and matches stops on that text
+      // (vllm/v1/engine/detokenizer.py IncrementalDetokenizer.update), so `<|im_start|>` never
+      // stops it; SGLang matches on a tail decoded with them (schedule_batch.py Req.check_finished).
+      const skipSpecial = (options.server ?? 'vllm') === 'vllm' && body.skip_special_tokens !== false;
       const tokenDelay = p.script.tokenDelayMs ?? options.tokenDelayMs ?? 0;
+      const limit = Math.min(maxTokens, options.maxTokensCap ?? Infinity);
       for (const token of p.tokens) {
         if (closed) return; // the client went away: vLLM aborts the request
-        if (count >= maxTokens) {
+        if (count >= limit) {
           finish = 'length';
           break;
         }
-        const hit = stopHit(output, token, stop);
+        const shown = skipSpecial && SPECIAL_TOKENS.has(token) ? '' : token;
+        const hit = stopHit(output, shown, stop);
         if (hit) {
-          if (hit.before && stream) res.write(chunk([{ index: 0, text: hit.before, logprobs: null, finish_reason: null, stop_reason: null }]));
+          if (hit.before && stream) res.write(chunk([choice(hit.before)]));
           output += hit.before;
           count++;
+          stopped = true;
           break;
         }
         if (tokenDelay > 0) await delay(tokenDelay);
-        output += token;
+        output += shown;
         count++;
-        if (stream) res.write(chunk([{ index: 0, text: token, logprobs: null, finish_reason: null, stop_reason: null }]));
+        if (stream && shown) res.write(chunk([choice(shown)]));
       }
-      log.push({ model, prompt, maxTokens, stop, temperature: body.temperature, seed: body.seed, includeUsage, completionTokens: count, finishReason: finish });
+      // The script ran out: the model samples EOS, counted in usage but not in the text. At the
+      // limit SGLang checks length first (schedule_batch.py Req.check_finished: max_new_tokens
+      // before EOS); vLLM checks EOS first (vllm/v1/core/sched/utils.py check_stop).
+      if (!stopped && finish === 'stop') {
+        if (count >= limit) finish = 'length';
+        else {
+          count++;
+          if (options.server === 'sglang' && count >= limit) finish = 'length';
+        }
+      }
+      log.push({ model, prompt, maxTokens, stop, temperature: body.temperature, seed: body.seed, includeUsage, completionTokens: count, finishReason: finish, samplingAdded: samplingAdded(body, options.generationConfig ?? QWEN25_GENERATION_CONFIG), skipSpecialTokens: skipSpecial });
       const usage = { prompt_tokens: promptTokens, total_tokens: promptTokens + count, completion_tokens: count };
       if (!stream) {
-        return send(res, 200, { id, object: 'text_completion', created, model, choices: [{ index: 0, text: output, logprobs: null, finish_reason: finish, stop_reason: null }], ...(options.omitUsage ? {} : { usage }) });
+        const whole = chat ? { index: 0, message: { role: 'assistant', content: output }, logprobs: null, finish_reason: finish, stop_reason: null } : choice(output, finish);
+        return send(res, 200, { id, object: chat ? 'chat.completion' : 'text_completion', created, model, choices: [whole], ...(options.omitUsage ? {} : { usage }) });
       }
-      res.write(chunk([{ index: 0, text: '', logprobs: null, finish_reason: finish, stop_reason: null }]));
+      res.write(chunk([choice('', finish)]));
       if (includeUsage) res.write(chunk([], usage));
       res.write('data: [DONE]\n\n');
       res.end();
@@ -134,10 +193,12 @@ export async function startFakeOpenAI(options: FakeOpenAIOptions = {}): Promise<
     const path = new URL(req.url ?? '/', 'http://x').pathname;
     if (options.apiKey && req.headers.authorization !== `Bearer ${options.apiKey}`) return send(res, 401, { error: 'Unauthorized' });
     if (req.method === 'GET' && path === '/health') return void res.writeHead(200).end();
+    // ModelCard.owned_by: "vllm" in vllm/entrypoints/openai/protocol.py, "sglang" in SGLang's protocol.py.
     if (req.method === 'GET' && path === '/v1/models') {
-      return send(res, 200, { object: 'list', data: models.map((id) => ({ id, object: 'model', created: 0, owned_by: 'vllm', root: id, parent: null, max_model_len: maxModelLen })) });
+      return send(res, 200, { object: 'list', data: models.map((id) => ({ id, object: 'model', created: 0, owned_by: options.server ?? 'vllm', root: id, parent: null, max_model_len: maxModelLen })) });
     }
     if (req.method === 'POST' && path === '/v1/completions') return completions(req, res, await readJson(req));
+    if (req.method === 'POST' && path === '/v1/chat/completions') return completions(req, res, await readJson(req), true);
     if (req.method === 'POST' && path === '/tokenize' && options.tokenizeEndpoint) {
       const body = await readJson(req);
       const tokens = tokenize(String(body.prompt ?? ''));

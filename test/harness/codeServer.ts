@@ -56,13 +56,11 @@ export async function startCodeServer(opts: CodeServerOptions): Promise<RunningC
         'git.openRepositoryInParentFolders': 'never',
         ...opts.userSettings,
   };
-  // The extension host runs on the "remote" side: machine-scoped settings (m1.ollama.host) are
-  // read from Machine/, the rest from User/.
+  // Only User/, the settings a user edits, as a new user has them: code-server is a remote window,
+  // and Machine/ (the remote's own settings, the Remote tab) is left to m1's own command.
   const writeSettings = () => {
-    for (const dir of ['User', 'Machine']) {
-      mkdirSync(join(userDataDir, dir), { recursive: true });
-      writeFileSync(join(userDataDir, dir, 'settings.json'), JSON.stringify(userSettings, null, 2));
-    }
+    mkdirSync(join(userDataDir, 'User'), { recursive: true });
+    writeFileSync(join(userDataDir, 'User', 'settings.json'), JSON.stringify(userSettings, null, 2));
   };
   writeSettings();
   const base = ['--user-data-dir', userDataDir, '--extensions-dir', extensionsDir];

@@ -2,6 +2,7 @@
 // The workspace's .vscode/settings.json sets m1.model and m1.ollama.host (see test/harness).
 import assert from 'node:assert/strict';
 import * as vscode from 'vscode';
+import { readConfig, userSetting } from '../../src/config';
 
 const ID = 'm1-medical.m1-vscode';
 
@@ -50,12 +51,22 @@ describe('m1 extension in a real extension host', () => {
     assert.equal(c.inspect('answerMaxTokens')?.defaultValue, 1024);
     assert.equal(c.inspect('temperature')?.defaultValue, 0);
     assert.equal(c.inspect('seed')?.defaultValue, 42);
-    assert.equal(props['m1.ollama.host']?.scope, 'machine');
+    // window, not machine: VS Code drops machine-scoped values from the user settings in a remote
+    // window (see userSetting in src/config.ts); the workspace is kept out by userSetting itself.
+    for (const key of ['m1.ollama.host', 'm1.ollama.path', 'm1.hosts', 'm1.huggingFace.endpoint']) assert.equal(props[key]?.scope, 'window', key);
+  });
+
+  it('runs where the workspace and the GPU are', () => {
+    assert.deepEqual(vscode.extensions.getExtension(ID)!.packageJSON.extensionKind, ['workspace']);
   });
 
   it('never takes the server URL from workspace settings', () => {
-    const host = vscode.workspace.getConfiguration('m1').get<string>('ollama.host');
-    assert.notEqual(host, 'http://untrusted.example:1');
+    // Trusted: the workspace's value is there to be ignored; Restricted Mode: VS Code drops it too
+    // (the key is in restrictedConfigurations).
+    const fromWorkspace = vscode.workspace.getConfiguration('m1').inspect('ollama.host')?.workspaceValue;
+    assert.equal(fromWorkspace, vscode.workspace.isTrusted ? 'http://untrusted.example:1' : undefined);
+    assert.equal(userSetting('ollama.host'), undefined);
+    assert.notEqual(readConfig().host, 'http://untrusted.example:1');
   });
 
   it('applies the workspace trust rules to the model setting', () => {

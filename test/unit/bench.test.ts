@@ -3,7 +3,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { OllamaBackend } from '../../src/core/backends/ollama';
+import { OLLAMA_NEUTRAL_SAMPLING, OllamaBackend } from '../../src/core/backends/ollama';
 import { parseCsvBench, parseJsonBench, parseJsonlBench, readBench, withFields, type BenchItem } from '../../src/core/bench/format';
 import { findUnfinishedRuns, hashFile, readRunFile, readRunRecord, sameSettings } from '../../src/core/bench/runFile';
 import { runBenchmark } from '../../src/core/bench/runner';
@@ -159,6 +159,8 @@ describe('benchmark runner', () => {
     assert.equal(s.averageOverSources, 1);
     const { header, records } = await readRunFile(runFile);
     assert.equal(header.benchHash, base.benchHash);
+    // The header names the server and the sampling sent, so runs on different servers differ.
+    assert.deepEqual(header.servers, [{ kind: 'ollama', version: '0.12.6', sampling: { ...OLLAMA_NEUTRAL_SAMPLING } }]);
     assert.equal(records.length, 6);
     assert.deepEqual(Object.keys(records[0]!).sort(), ['answer', 'answer_idx', 'choice', 'correct', 'extracted', 'finish', 'id', 'index', 'ms', 'options', 'question', 'response', 'rounds', 'source', 'tokens']);
     const calls = fake().generateLog.length;

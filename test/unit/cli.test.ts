@@ -29,7 +29,8 @@ describe('cli: m1 ask (built bundle)', () => {
     assert.equal(out.extracted, 'B');
     assert.equal(out.choice, 'B');
     assert.deepEqual(out.finish, { think: 'stop', answer: 'stop' });
-    assert.equal(out.tokens.think, tokens('Heparin works at once. ') + 1 + tokens(', yes heparin. '));
+    // The reference's count: the thought's text, the Wait string not included.
+    assert.equal(out.tokens.think, tokens('Heparin works at once. ') + tokens(', yes heparin. '));
     assert.equal(fake().generateLog[0]!.options.num_predict, 512);
   });
 
@@ -39,7 +40,7 @@ describe('cli: m1 ask (built bundle)', () => {
       OLLAMA_HOST: fake().url,
     });
     assert.equal(code, 0);
-    assert.match(stdout, /^Heparin works at once\. \n── Wait \(round 1, 7 tokens so far\) ──\n Wait, yes heparin\. \n── answer ──\nThe answer is \\boxed\{B\}\n── choice B \(wrong: A\) · 12 thinking \+ \d+ answer tokens ──\n$/);
+    assert.match(stdout, /^Heparin works at once\. \n── Wait \(round 1, 7 tokens so far\) ──\n Wait, yes heparin\. \n── answer ──\nThe answer is \\boxed\{B\}\n── choice B \(wrong: A\) · 11 thinking \+ \d+ answer tokens ──\n$/);
     const saved = JSON.parse(readFileSync(trace, 'utf8'));
     assert.equal(saved.version, 2);
     assert.equal(saved.choice, 'B');

@@ -3,6 +3,7 @@ import { ANSWER_MARKER, CUT_ANSWER_MARKER, buildPrompt } from '../../src/core/pr
 import { OllamaBackend } from '../../src/core/backends/ollama';
 import { runEngine, waitString, WAIT_TOKENS, type EngineEvent } from '../../src/core/engine';
 import { collect, ofType, resultOf, script, settings, tokens, useFake, words } from './helpers';
+import { REFERENCE_SCRIPTS } from './reference-scripts';
 
 const Q = { question: 'Q-engine: which drug?', options: { A: 'Aspirin', B: 'Heparin' } };
 const ROUND0 = 'Heparin acts at once. ';
@@ -92,7 +93,9 @@ describe('engine: budget forcing against the fake server', () => {
     const used0 = tokens(ROUND0);
     assert.equal(log[1]!.prompt, `${prompt}${ROUND0} Wait`, 'text ending in a space gets " Wait"');
     assert.equal(log[1]!.options.num_predict, 1000 - used0 - WAIT_TOKENS);
-    const used1 = used0 + WAIT_TOKENS + tokens(ROUND1);
+    // The reference keeps only the generated text's tokens in the count: each round's request
+    // counts its own Wait, not the earlier ones (M1-PROTOCOL.md step 2).
+    const used1 = used0 + tokens(ROUND1);
     assert.equal(log[2]!.prompt, `${prompt}${ROUND0} Wait${ROUND1} Wait`);
     assert.equal(log[2]!.options.num_predict, 1000 - used1 - WAIT_TOKENS);
     assert.equal(log[3]!.prompt, `${prompt}${ROUND0} Wait${ROUND1} Wait${ROUND2}\n${ANSWER_MARKER}`);
@@ -104,7 +107,7 @@ describe('engine: budget forcing against the fake server', () => {
       ],
     );
     assert.deepEqual(r.rounds.map((x) => x.waitInjected), [' Wait', ' Wait', undefined]);
-    assert.equal(r.tokens.think, used1 + WAIT_TOKENS + tokens(ROUND2));
+    assert.equal(r.tokens.think, used1 + tokens(ROUND2));
     assert.equal(r.answer, 'The answer is B', 'the model answered for two Wait rounds');
     const thinkRounds = [...new Set(ofType(events, 'think').map((e) => e.round))];
     assert.deepEqual(thinkRounds, [0, 1, 2]);
@@ -120,14 +123,18 @@ describe('engine: budget forcing against the fake server', () => {
     assert.equal(waitString('x \n'), 'Wait');
   });
 
-  it('skips a Wait that alone would reach the budget', async () => {
+  it('skips a Wait that alone would reach the budget; EOS as the budget-th token reads as length', async () => {
+    // The thought's text is budget − 1 tokens and EOS is the budget-th: Ollama says `stop`, SGLang
+    // (the reference's server) says `length`, so the reference ends with "Final Answer:".
     const budget = tokens(ROUND0) + WAIT_TOKENS;
     const events = await collect(fake(), Q, { budget, waitRounds: 3 });
     const r = resultOf(events);
     assert.equal(ofType(events, 'wait').length, 0);
     assert.equal(fake().generateLog.length, 2);
-    assert.equal(r.finish.think, 'stop');
-    assert.equal(r.answerMarker, ANSWER_MARKER);
+    assert.equal(fake().generateLog[0]!.doneReason, 'stop');
+    assert.equal(r.tokens.think, tokens(ROUND0));
+    assert.equal(r.finish.think, 'length');
+    assert.equal(r.answerMarker, CUT_ANSWER_MARKER);
   });
 
   it('caps the answer at its own limit', async () => {
@@ -181,4 +188,34 @@ describe('engine: budget forcing against the fake server', () => {
     assert.equal(err?.error.status, 404);
     assert.match(err!.error.message, /Model "m1-missing" is not on Ollama at http:\/\/127\.0\.0\.1:\d+\. Get it with "m1: Get Model"/);
   });
+});
+
+// Expected values worked out by hand from the reference (UCSC-VLAA/m1 src/eval/inference_keep_think.py:
+// call_model, keep_think, end_thinking) for one item per call on SGLang: `num_gen_tokens` is the
+// re-encoded text (no EOS), a round asks `max_new_tokens − (num_gen_tokens + tokens(Wait))`, the
+// item is skipped when that sum reaches the budget, and the marker follows the last call's finish.
+describe('engine: the reference accounting, item by item (M1-PROTOCOL.md steps 1–3)', () => {
+  const fake = useFake(() => ({ scripts: REFERENCE_SCRIPTS }));
+  const cases: Array<{ q: string; budget: number; waits: number; asks: number[]; think: number; marker: string; answer: string }> = [
+    // 11 text tokens + EOS: the reference counts 11, asks 20 − 12 = 8 (counting EOS and keeping the
+    // Wait would ask 7); the second round runs into its limit.
+    { q: 'Q-r11', budget: 20, waits: 1, asks: [20, 8], think: 19, marker: CUT_ANSWER_MARKER, answer: ' C' },
+    // 19 text tokens, EOS the 20th: SGLang says length; 19 + Wait reaches 20, so no Wait round.
+    { q: 'Q-r19', budget: 20, waits: 1, asks: [20], think: 19, marker: CUT_ANSWER_MARKER, answer: ' C' },
+    // Three short rounds: each asks the budget less the text so far and its own Wait only.
+    { q: 'Q-r5x3', budget: 20, waits: 2, asks: [20, 14, 9], think: 15, marker: ANSWER_MARKER, answer: '\\boxed{D}' },
+    // The second round's EOS is exactly its 14th token: read as length, "Final Answer:".
+    { q: 'Q-r5eos', budget: 20, waits: 1, asks: [20, 14], think: 18, marker: CUT_ANSWER_MARKER, answer: ' C' },
+  ];
+  for (const c of cases) {
+    it(`${c.q}: budget ${c.budget}, ${c.waits} Wait(s) → asks ${c.asks.join(', ')}, ${c.marker === ANSWER_MARKER ? 'answer' : 'Final Answer'} marker`, async () => {
+      const r = resultOf(await collect(fake(), { question: c.q }, { budget: c.budget, waitRounds: c.waits }));
+      const log = fake().generateLog;
+      assert.deepEqual(log.slice(0, -1).map((e) => e.options.num_predict), c.asks);
+      assert.equal(r.tokens.think, c.think);
+      assert.equal(r.answerMarker, c.marker);
+      assert.equal(r.answer, c.answer);
+      assert.ok(log.at(-1)!.prompt.endsWith(`\n${c.marker}`));
+    });
+  }
 });

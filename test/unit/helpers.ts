@@ -10,14 +10,20 @@ import { tokenize } from '../fake-ollama/tokenizer';
 
 export const MODEL = 'm1-7b-23k';
 
-/** Starts a fake server for the current mocha suite and closes it afterwards. */
-export function useFake(options: FakeOllamaOptions | (() => FakeOllamaOptions) = {}): () => FakeOllama {
+/**
+ * Starts a fake server for the current mocha suite and closes it afterwards. Unless `rawRequests`
+ * (tests that call the API by hand), every generation the suite caused must have carried neutral
+ * sampling: a request that let the server add its own repeat penalty fails the test.
+ */
+export function useFake(options: FakeOllamaOptions | (() => FakeOllamaOptions) = {}, o: { rawRequests?: boolean } = {}): () => FakeOllama {
   let fake: FakeOllama | undefined;
   beforeEach(async () => {
     fake = await startFakeOllama(typeof options === 'function' ? options() : options);
   });
   afterEach(async () => {
     await fake?.close();
+    const added = o.rawRequests ? [] : (fake?.generateLog ?? []).filter((e) => e.samplingAdded.length);
+    if (added.length) throw new Error(`${added.length} request(s) let Ollama add sampling (${added[0]!.samplingAdded.join(', ')}): not greedy decoding`);
   });
   return () => fake!;
 }

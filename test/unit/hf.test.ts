@@ -38,6 +38,24 @@ describe('GGUF builds on the Hugging Face Hub (fake hub)', () => {
     );
   });
 
+  it('follows the Link header through a file list of several pages', async () => {
+    const paged = await startFakeHub(DEMO_REPOS, { treePageSize: 1 });
+    try {
+      const [build] = await findGgufBuilds('UCSC-VLAA/m1-7B-23K', { hubUrl: paged.url, limit: 1 });
+      assert.deepEqual(build?.quants.map((q) => q.quant), ['Q4_K_M', 'Q8_0', 'F16']);
+      assert.equal(paged.requests.filter((r) => r.includes('/tree/main')).length, 4);
+    } finally {
+      await paged.close();
+    }
+  });
+
+  it('names the hub and the field when an answer has an unexpected shape', async () => {
+    const odd: typeof fetch = () => Promise.resolve(new Response(JSON.stringify([{ id: 42 }]), { headers: { 'content-type': 'application/json' } }));
+    await assert.rejects(findGgufBuilds('UCSC-VLAA/m1-7B-23K', { hubUrl: 'http://hub.test', fetch: odd }), (e: M1Error) =>
+      e.code === 'unreachable' && e.message.includes('unexpected answer from http://hub.test/api/models') && e.message.includes('id'),
+    );
+  });
+
   it('says which hub it could not reach', async () => {
     const port = await freePort();
     await assert.rejects(findGgufBuilds('UCSC-VLAA/m1-7B-23K', { hubUrl: `http://127.0.0.1:${port}` }), (e: M1Error) =>

@@ -3,6 +3,7 @@ import { GGUFValueType, serializeGgufMetadata, type GGUFTypedMetadata } from '@h
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { OLLAMA_NEUTRAL_SAMPLING } from '../../src/core/backends/ollama';
 import { M1Error } from '../../src/core/errors';
 import { CHATML_TEMPLATE, importGguf, readGgufInfo, type ImportProgress } from '../../src/core/ollama/importGguf';
 import { useFake } from './helpers';
@@ -46,6 +47,21 @@ describe('import a local GGUF file', () => {
     await assert.rejects(readGgufInfo(notGguf), /notes\.gguf is not a GGUF file \(it does not start with "GGUF"\)/);
   });
 
+  it('refuses an Ollama older than 0.5.5 before uploading anything (its /api/create takes no files)', async () => {
+    fake().options.version = '0.5.4';
+    try {
+      const phases: ImportProgress['phase'][] = [];
+      await assert.rejects(importGguf(fake().url, ggufFile('old.gguf', 'qwen2'), 'm1-old', (p) => phases.push(p.phase)), (e: M1Error) => e.code === 'server-too-old' && /Ollama 0\.5\.4 .* needs Ollama 0\.5\.5 or newer/.test(e.message));
+      assert.deepEqual(phases, [], 'nothing hashed or uploaded');
+      assert.equal(fake().blobs.size, 0);
+      // What the old server itself answers to a create with files.
+      const res = await fetch(`${fake().url}/api/create`, { method: 'POST', body: JSON.stringify({ model: 'x', files: { 'a.gguf': 'sha256:00' } }) });
+      assert.equal(res.status, 400);
+    } finally {
+      delete fake().options.version; // the suite's options object is shared by its tests
+    }
+  });
+
   it('uploads the blob and creates the model with the ChatML template and m1 stops', async () => {
     const path = ggufFile('m1-7b.gguf', 'qwen2');
     const phases: ImportProgress['phase'][] = [];
@@ -56,7 +72,7 @@ describe('import a local GGUF file', () => {
     assert.deepEqual(Object.keys(created.files!), ['m1-7b.gguf']);
     assert.ok(fake().blobs.has(created.files!['m1-7b.gguf']!));
     assert.equal(created.template, CHATML_TEMPLATE);
-    assert.deepEqual(created.parameters, { stop: ['<|im_end|>', '<|im_start|>'], temperature: 0 });
+    assert.deepEqual(created.parameters, { stop: ['<|im_end|>', '<|im_start|>'], temperature: 0, ...OLLAMA_NEUTRAL_SAMPLING });
     const tags = await (await fetch(`${fake().url}/api/tags`)).json();
     assert.ok(tags.models.some((m: { name: string }) => m.name === 'm1-7b-local:latest'));
     // A second import of the same file skips the upload (Ollama already has the blob).

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { Ollama } from 'ollama';
-import { OllamaBackend, normalizeHost, numCtxFor, ollamaInfo, resolveOllamaHost } from '../../src/core/backends/ollama';
+import { OLLAMA_NEUTRAL_SAMPLING, OllamaBackend, normalizeHost, numCtxFor, ollamaInfo, resolveOllamaHost } from '../../src/core/backends/ollama';
 import { M1Error } from '../../src/core/errors';
 import { collect, freePort, MODEL, ofType, resultOf, script, useFake, words } from './helpers';
 
@@ -54,7 +54,7 @@ describe('ollama backend: errors a user can act on', () => {
       },
       (e: M1Error) => e.code === 'busy' && e.status === 503 && /is busy \(server busy/.test(e.message),
     );
-    assert.equal(fake().requests.length, 3);
+    assert.equal(fake().requests.filter((x) => x === 'POST /api/generate').length, 3, 'the first try and two retries');
   });
 
   it('refuses a server too old to report done_reason, naming the minimum version', async () => {
@@ -72,7 +72,7 @@ describe('ollama backend: errors a user can act on', () => {
 });
 
 describe('fake Ollama follows the API', () => {
-  const fake = useFake(() => ({ scripts: [script('Q-api', { think: [words(10)] })] }));
+  const fake = useFake(() => ({ scripts: [script('Q-api', { think: [words(10)] })] }), { rawRequests: true });
 
   it('streams NDJSON with a final object carrying done_reason, counts and durations', async () => {
     const res = await fetch(`${fake().url}/api/generate`, {
@@ -88,6 +88,19 @@ describe('fake Ollama follows the API', () => {
     assert.equal(last.done_reason, 'length');
     assert.equal(last.eval_count, 4);
     for (const k of ['total_duration', 'load_duration', 'prompt_eval_count', 'prompt_eval_duration', 'eval_duration']) assert.equal(typeof last[k], 'number', k);
+  });
+
+  it('applies its default repeat penalty to a request that leaves it out, before 0.32.10 (what neutral sampling prevents)', async () => {
+    const ask = (options: Record<string, unknown>) => fetch(`${fake().url}/api/generate`, { method: 'POST', body: JSON.stringify({ model: MODEL, prompt: 'Q-api <|im_start|>think\n', raw: true, stream: false, options: { num_predict: 2, ...options } }) });
+    await ask({});
+    await ask({ ...OLLAMA_NEUTRAL_SAMPLING });
+    fake().options.version = '0.32.10';
+    try {
+      await ask({});
+    } finally {
+      delete fake().options.version;
+    }
+    assert.deepEqual(fake().generateLog.map((e) => e.samplingAdded), [['repeat_penalty 1.1 over 64 tokens'], [], []]);
   });
 
   it('answers 404 with Ollama\'s message for an unknown model and 400 for bad JSON', async () => {

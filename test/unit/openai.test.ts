@@ -24,7 +24,12 @@ function useFakeOpenAI(options: FakeOpenAIOptions = {}): () => FakeOpenAI {
   beforeEach(async () => {
     fake = await startFakeOpenAI({ scripts: DEMO_SCRIPTS, ...options });
   });
-  afterEach(async () => fake?.close());
+  afterEach(async () => {
+    await fake?.close();
+    // Every request carried neutral sampling and kept special tokens for the stop strings.
+    const bad = (fake?.log ?? []).filter((e) => e.samplingAdded.length || e.skipSpecialTokens);
+    if (bad.length) throw new Error(`${bad.length} request(s) not greedy or blind to special stops: ${bad[0]!.samplingAdded.join(', ')}`);
+  });
   return () => fake!;
 }
 
@@ -201,5 +206,56 @@ describe('several hosts', function () {
     );
     const { records } = await readRunFile(runFile);
     assert.ok(records.length >= 4 && records.length < 24);
+  });
+});
+
+describe('OpenAI-compatible backend: vLLM and SGLang as they behave', () => {
+  const SCRIPTS = [
+    script('Q-closes', { think: ['It is heparin.\n<|im_start|>answer\nThe answer is B'], answers: ['\\boxed{B}'] }),
+    script('Q-r19', { think: [words(18)], answers: ['\\boxed{A}'], answerAfterCut: ' C' }),
+  ];
+  for (const server of ['vllm', 'sglang'] as const) {
+    const fake = useFakeOpenAI({ scripts: SCRIPTS, server });
+    const backend = () => new OpenAIBackend({ url: fake().url });
+
+    it(`${server}: the thought stops at the model's own <|im_start|>, and the request is greedy`, async () => {
+      const r = await askM1({ question: 'Q-closes' }, { backend: backend(), settings: settings({ model: VLLM_MODEL, waitRounds: 1 }) });
+      assert.equal(r.rounds[0]!.text, 'It is heparin.\n');
+      assert.equal(r.answer, '\\boxed{B}');
+      const think = fake().log[0]!;
+      assert.deepEqual(think.samplingAdded, []);
+      assert.equal(think.skipSpecialTokens, false);
+    });
+
+    it(`${server}: EOS as the budget-th token ends the thought with "Final Answer:", as on SGLang`, async () => {
+      const r = await askM1({ question: 'Q-r19' }, { backend: backend(), settings: settings({ model: VLLM_MODEL, budget: 20, waitRounds: 1 }) });
+      assert.equal(fake().log[0]!.finishReason, server === 'sglang' ? 'length' : 'stop');
+      assert.equal(fake().log.length, 2, 'no Wait round: 19 tokens + Wait reach the budget');
+      // SGLang's usage counts the EOS it stopped on at the limit, and a `length` finish does not
+      // say so: without a /tokenize endpoint the count is one above the reference's re-encoding.
+      assert.equal(r.tokens.think, server === 'sglang' ? 20 : 19);
+      assert.equal(r.answerMarker, '<|im_start|>answer\nFinal Answer:');
+      assert.equal(r.answer, ' C');
+    });
+  }
+
+  it('a round that ends `length` short of what it asked is an error naming the server cap, not a budget hit', async () => {
+    const fake = await startFakeOpenAI({ scripts: [script('Q-long', { think: [words(300)] })], maxTokensCap: 100 });
+    try {
+      await assert.rejects(askM1({ question: 'Q-long' }, { backend: new OpenAIBackend({ url: fake.url }), settings: settings({ model: VLLM_MODEL, budget: 4096 }) }), (e: M1Error) => /at 100 of the 4096 tokens asked.*max_new_tokens/.test(e.message));
+    } finally {
+      await fake.close();
+    }
+  });
+
+  it('the fake takes generation_config sampling when a request leaves it out (what neutral sampling prevents)', async () => {
+    const fake = await startFakeOpenAI({ scripts: SCRIPTS });
+    try {
+      await fetch(`${fake.url}/v1/completions`, { method: 'POST', body: JSON.stringify({ model: VLLM_MODEL, prompt: 'Q-closes <|im_start|>think\n', max_tokens: 30, temperature: 0, stop: ['<|im_start|>'] }) });
+      assert.deepEqual(fake.log[0]!.samplingAdded, ['top_p 0.8', 'top_k 20', 'repetition_penalty 1.05']);
+      assert.equal(fake.log[0]!.skipSpecialTokens, true);
+    } finally {
+      await fake.close();
+    }
   });
 });

@@ -65,9 +65,9 @@ describe('panel renderer: incremental streaming', () => {
       assert.ok(calls <= Math.ceil(text.length / size) + 6, 'each render converts the open block, plus each finished block once');
     }
   });
-  it('maps the log-scale slider to budgets between 128 and 16,384', () => {
+  it('maps the log-scale slider to budgets between 128 and 32,768', () => {
     assert.equal(sliderToBudget(0), 128);
-    assert.equal(sliderToBudget(1000), 16384);
+    assert.equal(sliderToBudget(1000), 32768);
     assert.equal(sliderToBudget(budgetToSlider(4096)), 4096);
     assert.equal(sliderToBudget(budgetToSlider(1024)), 1024);
     const step = (a: number, b: number) => budgetToSlider(b) - budgetToSlider(a);
@@ -114,6 +114,9 @@ describe('panel run view', () => {
     assert.equal(card.hasAttribute('hidden'), false);
     assert.match(card.textContent!, /CRCA✓ rightcut by budget/);
     assert.match(root.querySelector('.stats')!.textContent!, /100 thinking \+ 5 answer tokens · 1\.2 s/);
+    // A screen reader hears the final choice once, not every token of the thought.
+    const live = [root, ...root.querySelectorAll('*')].filter((el) => el.hasAttribute('aria-live') || ['status', 'alert', 'log'].includes(el.getAttribute('role') ?? ''));
+    assert.deepEqual(live, [card]);
   });
 });
 

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { pathToFileURL } from 'node:url';
-import { createConnection } from 'vscode-languageserver/node';
+import { createConnection, type Connection } from 'vscode-languageserver/node';
 import {
   CodeActionRequest,
   CodeLensRequest,
@@ -24,7 +24,9 @@ import {
   type ProtocolConnection,
 } from 'vscode-languageserver-protocol/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
+import { check, type CheckedProblem } from '../../src/cli/check';
 import { RunsChanged, Validated, type ValidatedParams } from '../../src/server/protocol';
+import { guarded } from '../../src/server/guard';
 import { startServer } from '../../src/server/server';
 
 interface Lsp {
@@ -35,7 +37,7 @@ interface Lsp {
   report: (n: number) => Promise<ValidatedParams>;
 }
 
-async function startLsp(folder: string): Promise<Lsp> {
+async function startLsp(folder: string, bench: unknown = {}): Promise<Lsp> {
   const up = new PassThrough();
   const down = new PassThrough();
   startServer(createConnection(new StreamMessageReader(up), new StreamMessageWriter(down)));
@@ -49,7 +51,7 @@ async function startLsp(folder: string): Promise<Lsp> {
   });
   client.onNotification(Validated, (p) => void validated.push(p));
   client.listen();
-  await client.sendRequest(InitializeRequest.type, { processId: null, rootUri: null, capabilities: {}, workspaceFolders: [{ uri: pathToFileURL(folder).toString(), name: 'ws' }], initializationOptions: { bench: {} } });
+  await client.sendRequest(InitializeRequest.type, { processId: null, rootUri: null, capabilities: {}, workspaceFolders: [{ uri: pathToFileURL(folder).toString(), name: 'ws' }], initializationOptions: { bench } });
   await client.sendNotification(InitializedNotification.type, {});
   const diagnostics = async (uri: string, count?: number): Promise<Diagnostic[]> => {
     const deadline = Date.now() + 5000;
@@ -85,7 +87,10 @@ const ITEMS = {
     { id: 'c7', question: 'Which thyroid disease?', options: { A: 'Graves disease', B: 'Hashimoto' }, answer_idx: 'Graves disease' },
     { id: 'c8', question: 'Which rhythm?', options: { A: 'sinus', B: 'AF' }, answer_idx: 'A', answer: 'flutter' },
   ],
-  Renal: [{ id: 'r1', question: 'Which artery?', options: { A: 'renal', B: 'RCA' }, answer_idx: 'A' }],
+  Renal: [
+    { id: 'r1', question: 'Which artery?', options: { A: 'renal', B: 'RCA' }, answer_idx: 'A' },
+    { id: 'r2', question: 'which   ARTERY?', options: { A: 'renal', B: 'RCA' }, answer_idx: 'A' },
+  ],
 };
 
 describe('benchmark language server (LSP, in-process)', function () {
@@ -115,14 +120,16 @@ describe('benchmark language server (LSP, in-process)', function () {
       ['answer-not-an-option', '"Graves disease"'],
       ['answer-text-mismatch', '"flutter"'],
       ['duplicate-id', '"c1"'],
-      ['duplicate-question', '"which   VALVE?"'],
-      ['duplicate-question', '"Which artery?"'],
+      ['duplicate-question', '"which   ARTERY?"'],
       ['empty-option', '""'],
       ['missing-field', JSON.stringify(ITEMS.Cardio[5], null, 2).replace(/\n/g, '\n    ')],
       ['multiline-option', '"aspirin\\nor heparin"'],
+      ['same-question-text', '"which   VALVE?"'],
+      ['same-question-text', '"Which artery?"'],
     ]);
-    const cross = diags.find((d) => d.code === 'duplicate-question' && d.message.includes('another source'))!;
-    assert.match(cross.message, /the same question is Cardio #1 \(c1\), line \d+ \(another source\)/);
+    const cross = diags.find((d) => d.code === 'same-question-text' && d.message.includes('another source'))!;
+    assert.match(cross.message, /the same question text is Cardio #1 \(c1\), line \d+ \(another source\), with other options or answer/);
+    assert.equal(cross.severity, 3, 'information');
     assert.equal(diags.find((d) => d.code === 'multiline-option')!.severity, 2, 'a warning');
     assert.equal(diags.find((d) => d.code === 'empty-option')!.severity, 1, 'an error');
 
@@ -135,10 +142,11 @@ describe('benchmark language server (LSP, in-process)', function () {
     };
     assert.match(await fixFor('answer-not-an-option'), /"answer_idx": "C"[\s\S]*"answer_idx": "A"[\s\S]*"Hashimoto"\s*},\s*"answer_idx": "A"/);
     const removed = JSON.parse(await fixFor('duplicate-question')) as typeof ITEMS;
-    assert.deepEqual(removed.Cardio.map((i) => i.id), ['c1', 'c2', 'c3', 'c1', 'c6', 'c7', 'c8'], 'the second "which valve" item is gone, the file still parses');
+    assert.deepEqual([removed.Cardio.length, removed.Renal.map((i) => i.id)], [8, ['r1']], 'the exact repeat is gone, the file still parses');
+    assert.ok(!diags.some((d) => d.code === 'same-question-text' && d.data), 'no fix deletes an item that only shares its question text');
 
     const symbols = (await lsp.client.sendRequest(DocumentSymbolRequest.type, { textDocument: { uri } })) as DocumentSymbol[];
-    assert.deepEqual(symbols.map((s) => [s.name, s.children!.length]), [['Cardio', 5], ['Renal', 1]], 'the items that can run');
+    assert.deepEqual(symbols.map((s) => [s.name, s.children!.length]), [['Cardio', 5], ['Renal', 2]], 'the items that can run');
   });
 
   it('points at a malformed JSONL line, and re-checks only an edited line', async () => {
@@ -212,10 +220,98 @@ describe('benchmark language server (LSP, in-process)', function () {
     assert.deepEqual(await lsp.diagnostics(fine.uri, 0), [], 'a version 1 trace is read as it is');
   });
 
+  it('survives hostile run files and traces, and escapes what it hovers', async () => {
+    const items = { 'S|x': [{ id: 's1', question: 'Which artery?', options: { A: '<img src="https://evil.example/a.png">', B: '![t](https://evil.example/b.png)' }, answer_idx: 'B' }] };
+    const text = JSON.stringify(items, null, 2);
+    writeFileSync(join(folder, 'bench.json'), text);
+    mkdirSync(join(folder, '.m1', 'runs'), { recursive: true });
+    const settings = { model: 'm1-7b-23k', budget: 1024, waitRounds: 1, answerMaxTokens: 1024, temperature: 0, seed: 42 };
+    const header = { type: 'header', version: 1, runId: 'r1', createdAt: '2026-11-26T05:00:00.000Z', benchFile: 'bench.json', benchHash: 'sha256:x', settings };
+    const record = { source: 'S|x', index: 0, question: 'Which artery?', answer_idx: 'B', answer: 'x', response: 'r', choice: 'A', correct: false, tokens: { think: 1, answer: 1 }, finish: { think: 'stop', answer: 'stop' }, rounds: [], ms: 5 };
+    // A header whose benchFile is a number, and a record without `extracted`.
+    writeFileSync(join(folder, '.m1', 'runs', 'a.jsonl'), `${JSON.stringify({ ...header, benchFile: 42 })}\n`);
+    writeFileSync(join(folder, '.m1', 'runs', 'b.jsonl'), `${JSON.stringify(header)}\n${JSON.stringify(record)}\n`);
+    await lsp.client.sendNotification(RunsChanged, {});
+    await new Promise((r) => setTimeout(r, 300));
+    const nul = open('n.m1trace.json', 'null');
+    const [d] = await lsp.diagnostics(nul.uri, 1);
+    assert.match(d!.message, /^trace: /);
+    const { uri } = open('bench.json', text);
+    await lsp.diagnostics(uri, 0);
+    const hover = await lsp.client.sendRequest(HoverRequest.type, { textDocument: { uri }, position: { line: 4, character: 8 } });
+    const value = (hover!.contents as { value: string }).value;
+    assert.ok(!/(?<!\\)<|!\[/.test(value), `HTML or an image is left as is: ${value}`);
+    assert.match(value, /\*\*s1\*\* · S\\\|x, item 1/);
+    assert.match(value, /_Not run yet\._/, 'the record without `extracted` is left out');
+  });
+
   it('leaves files that are not benchmarks alone', async () => {
     const { uri } = open('package.json', JSON.stringify({ name: 'x', version: '1.0.0' }));
     await new Promise((r) => setTimeout(r, 300));
     const lenses = await lsp.client.sendRequest(CodeLensRequest.type, { textDocument: { uri } });
     assert.deepEqual(lenses, []);
+  });
+
+  it('`m1 check` lists the diagnostics the server publishes, and exits 1 on errors', async () => {
+    const gpqa = Array.from({ length: 10 }, (_, i) => ({ question: `Repeated ${i % 2}?`, options: { A: 'a', B: 'b' }, answer_idx: 'A' }));
+    const text = JSON.stringify({ ...ITEMS, GPQA_Medical_test: gpqa }, null, 4);
+    const path = join(folder, 'gen.json');
+    writeFileSync(path, text);
+    const { uri } = open('gen.json', text);
+    const diags = await lsp.diagnostics(uri);
+    const out: string[] = [];
+    const err: string[] = [];
+    const code = await check([path, '--json'], { write: (s) => out.push(s) }, { write: (s) => err.push(s) });
+    const listed = (JSON.parse(out.join('')) as { problems: CheckedProblem[] }).problems;
+    const levels = ['', 'error', 'warning', 'information'];
+    assert.deepEqual(
+      listed.map((p) => [p.line - 1, p.column - 1, p.endLine - 1, p.endColumn - 1, p.severity, p.code, p.message]),
+      diags.map((d) => [d.range.start.line, d.range.start.character, d.range.end.line, d.range.end.character, levels[d.severity!], d.code, d.message]),
+    );
+    assert.ok(listed.some((p) => p.code === 'repeated-questions'));
+    assert.equal(code, 1);
+    out.length = 0;
+    await check([path], { write: (s) => out.push(s) }, { write: (s) => err.push(s) });
+    const first = listed[0]!;
+    assert.equal(out[0], `${path}:${first.line}:${first.column}: ${first.severity} ${first.code}: ${first.message}\n`);
+    const clean = join(folder, 'clean.jsonl');
+    writeFileSync(clean, `${JSON.stringify({ question: 'Q?', options: { A: 'x', B: 'y' }, answer_idx: 'A' })}\n`);
+    assert.equal(await check([clean], { write: () => undefined }, { write: () => undefined }), 0);
+  });
+});
+
+describe('language server settings from a workspace', function () {
+  this.timeout(20_000);
+  it('takes only well-typed entries', async () => {
+    const folder = mkdtempSync(join(tmpdir(), 'm1-lsp-'));
+    const lsp = await startLsp(folder, { fields: { question: 5, id: ['key', 7] }, validation: { 'missing-field': 'fatal', 'empty-option': 'warning', nope: 'error' } });
+    try {
+      const uri = pathToFileURL(join(folder, 'b.json')).toString();
+      const text = JSON.stringify({ S: [{ key: 'k1', question: 'Q?', options: { A: 'x', B: '' }, answer_idx: 'A' }, { options: { A: 'x', B: 'y' }, answer_idx: 'A' }] }, null, 2);
+      void lsp.client.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri, languageId: 'json', version: 1, text } });
+      const diags = await lsp.diagnostics(uri, 2);
+      assert.deepEqual(diags.map((d) => [d.code, d.severity]).sort(), [['empty-option', 2], ['missing-field', 1]], 'a bad level keeps the default (error); a good one is taken');
+    } finally {
+      lsp.client.dispose();
+    }
+  });
+});
+
+describe('language server guard', () => {
+  it('answers null and logs when a handler throws, sync or async', async () => {
+    const logged: string[] = [];
+    const handlers: Array<(...a: unknown[]) => unknown> = [];
+    const fake = { console: { error: (m: string) => logged.push(m) }, onHover: (h: (...a: unknown[]) => unknown) => void handlers.push(h) };
+    const connection = guarded(fake as unknown as Connection);
+    connection.onHover(() => {
+      throw new TypeError('boom');
+    });
+    connection.onHover((async () => {
+      throw new TypeError('later');
+    }) as never);
+    assert.equal(handlers[0]!(), null);
+    assert.equal(await handlers[1]!(), null);
+    assert.equal(logged.length, 2);
+    assert.match(logged[0]!, /onHover failed: TypeError: boom/);
   });
 });

@@ -1,5 +1,5 @@
 // The m1 side panel. Talks to the extension only through src/panel/protocol.ts.
-import { BUDGET_PRESETS, COMPARE_BUDGETS, type CompareRow, type HistoryEntry, type PanelCommand, type PanelSettings, type ServerState, type ToExtension, type ToWebview } from '../../src/panel/protocol';
+import { BUDGET_PRESETS, COMPARE_BUDGETS, PANEL_PROTOCOLS, type PanelProtocol, type CompareRow, type HistoryEntry, type PanelCommand, type PanelSettings, type ServerState, type ToExtension, type ToWebview } from '../../src/panel/protocol';
 import { OPTION_LETTERS } from '../../src/core/prompt';
 import { splitQuestion } from '../../src/core/questionText';
 import { SLIDER_STEPS, budgetToSlider, formatTokens, sliderToBudget } from './budget';
@@ -42,6 +42,9 @@ const budgetLabel = h('span.budget-value');
 const waitInput = h('input.wait', { type: 'number', min: 0, max: 8, step: 1, 'aria-label': 'Wait rounds' }) as HTMLInputElement;
 const tempInput = h('input.temperature', { type: 'number', min: 0, max: 2, step: 0.1, 'aria-label': 'Temperature' }) as HTMLInputElement;
 const modelSelect = h('select.model', { 'aria-label': 'Model' }) as HTMLSelectElement;
+// m1's budget forcing, or the m1 paper's baseline protocol for other models (the budget and Wait rounds then do not apply).
+const PROTOCOL_LABELS: Record<PanelProtocol, string> = { m1: 'm1 (budget forcing)', chat: 'Chat (baseline model)', 'chat-cot': 'Chat, step by step (CoT)' };
+const protocolSelect = h('select.protocol', { 'aria-label': 'Protocol' }, ...PANEL_PROTOCOLS.map((p) => h('option', { value: p }, PROTOCOL_LABELS[p]))) as HTMLSelectElement;
 const askButton = h('button.primary', { type: 'button', onclick: () => ask() }, 'Ask');
 const stopButton = h('button.secondary', { type: 'button', disabled: true, onclick: () => send({ type: 'stop' }) }, 'Stop');
 const compareButton = h('button.secondary', { type: 'button', title: `Ask again at ${COMPARE_BUDGETS.map(formatTokens).join(', ')} tokens`, onclick: () => ask(true) }, 'Compare budgets');
@@ -73,6 +76,7 @@ document.body.append(
     h('label.inline', {}, 'Temperature ', tempInput),
   ),
   h('div.row.controls', {}, h('label.inline.grow', {}, 'Model ', modelSelect), h('button.icon', { type: 'button', title: 'Refresh models', 'aria-label': 'Refresh models', onclick: () => send({ type: 'refreshModels' }) }, '⟳')),
+  h('div.row.controls', {}, h('label.inline.grow', {}, 'Protocol ', protocolSelect)),
   h('div.row.actions', {}, askButton, stopButton, compareButton),
   formError,
   compareArea,
@@ -144,6 +148,7 @@ function showSettings(): void {
   for (const b of presets.querySelectorAll<HTMLButtonElement>('button.preset')) b.classList.toggle('active', Number(b.dataset.budget) === settings.budget);
   waitInput.value = String(settings.waitRounds);
   tempInput.value = String(settings.temperature);
+  protocolSelect.value = settings.protocol ?? 'm1';
   showModels();
 }
 
@@ -163,6 +168,7 @@ function readControls(): PanelSettings {
     waitRounds: Number.isFinite(wait) ? Math.min(8, Math.max(0, wait)) : 0,
     temperature: Number.isFinite(temperature) ? Math.min(2, Math.max(0, temperature)) : 0,
     model: modelSelect.value || settings.model,
+    ...(protocolSelect.value !== 'm1' ? { protocol: protocolSelect.value as PanelProtocol } : {}),
   };
 }
 
@@ -202,7 +208,7 @@ slider.addEventListener('input', () => {
   showSettings();
 });
 slider.addEventListener('change', () => send({ type: 'settings', settings }));
-for (const el of [waitInput, tempInput, modelSelect]) {
+for (const el of [waitInput, tempInput, modelSelect, protocolSelect]) {
   el.addEventListener('change', () => {
     settings = readControls();
     showSettings();
@@ -300,7 +306,7 @@ function showCompare(m: Extract<ToWebview, { type: 'compare' }>): void {
       'table.compare',
       { 'aria-label': 'Answers at each budget' },
       h('caption', {}, m.done ? 'Answers by thinking budget (a highlighted row changed its answer)' : `Comparing budgets… ${m.rows.length}/${m.budgets.length}`),
-      h('thead', {}, h('tr', {}, h('th', {}, 'Budget'), h('th', {}, 'Answer'), h('th', {}, 'Right'), h('th', {}, 'Thinking tokens'))),
+      h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'Budget'), h('th', { scope: 'col' }, 'Answer'), h('th', { scope: 'col' }, 'Right'), h('th', { scope: 'col' }, 'Thinking tokens'))),
       h('tbody', {}, ...m.rows.map(row)),
     ),
   );

@@ -4,10 +4,10 @@
 // reaches the extension without being checked there.
 import type { Comparison } from '../../src/core/bench/compare';
 import type { SourceSummary } from '../../src/core/bench/runner';
-import type { CompareView, FromResults, ItemRow, ItemStatus, ResultsView, RunView, SweepView, ToResults } from '../../src/results/protocol';
+import type { CompareView, FromResults, ItemRow, ItemStatus, ResultsView, RunView, SideBySideView, SweepView, ToResults } from '../../src/results/protocol';
 import { h } from './dom';
 
-declare function acquireVsCodeApi(): { postMessage(m: FromResults): void };
+declare function acquireVsCodeApi(): { postMessage(m: FromResults): void; setState(state: unknown): void };
 const vscode = acquireVsCodeApi();
 const send = (m: FromResults) => vscode.postMessage(m);
 const root = document.getElementById('root')!;
@@ -23,12 +23,14 @@ function svg(markup: string): Node {
   return document.importNode(doc.documentElement, true);
 }
 
-function toolbar(): HTMLElement {
+/** `reasoning`: a run's view also offers CSV and JSON with each item's thought and answer text. */
+function toolbar(reasoning = false): HTMLElement {
   return h(
     'div.toolbar',
     {},
     h('span.label', {}, 'Export:'),
     ...(['csv', 'json', 'md'] as const).map((format) => h('button.secondary', { type: 'button', onclick: () => send({ type: 'export', format }) }, format === 'md' ? 'Markdown' : format.toUpperCase())),
+    ...(reasoning ? (['csv', 'json'] as const).map((format) => h('button.secondary', { type: 'button', title: 'With each item’s question, thought and answer text', onclick: () => send({ type: 'export', format, reasoning: true }) }, `${format.toUpperCase()} with reasoning`)) : []),
   );
 }
 
@@ -39,23 +41,26 @@ function sourceTable(sources: Record<string, SourceSummary>, overall: SourceSumm
       {},
       h('th', { scope: 'row' }, name),
       h('td.num', {}, pct(s.accuracy)),
-      h('td', {}, ci(s.ci95)),
+      // A source that asks questions more than once: the interval counts each question once.
+      h('td', s.distinct ? { title: `${s.total} items are ${s.distinct} distinct questions asked more than once: the interval counts each question once` } : {}, s.distinct ? `${ci(s.ci95)} · over ${s.distinct} distinct questions` : ci(s.ci95)),
       h('td.num', {}, `${s.correct} / ${s.total}`),
       h('td.num', {}, String(s.unscored)),
     );
   return h(
     'table.summary',
     {},
-    h('thead', {}, h('tr', {}, h('th', {}, 'source'), h('th', {}, 'accuracy'), h('th', {}, '95% CI (Wilson)'), h('th', {}, 'right / scored'), h('th', {}, 'unscored'))),
+    h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'source'), h('th', { scope: 'col' }, 'accuracy'), h('th', { scope: 'col' }, '95% CI (Wilson)'), h('th', { scope: 'col' }, 'right / scored'), h('th', { scope: 'col' }, 'unscored'))),
     h('tbody', {}, ...Object.entries(sources).map(([n, s]) => row(n, s)), row('overall', overall, '.overall'), h('tr.average', {}, h('th', { scope: 'row' }, 'average over sources'), h('td.num', {}, pct(average)), h('td', {}), h('td', {}), h('td', {}))),
   );
 }
 
 const STATUS_LABEL: Record<ItemStatus, string> = { right: 'right', wrong: 'wrong', 'extraction-failed': 'extraction failed', unscored: 'unscored' };
 
+/** The table's filter, kept while a running benchmark's view is shown again as items finish. */
+const tableState: { filter: ItemStatus | 'all'; text: string } = { filter: 'all', text: '' };
+
 function itemTable(rows: ItemRow[], traceButtons: (r: ItemRow) => HTMLElement[]): HTMLElement {
-  let filter: ItemStatus | 'all' = 'all';
-  let text = '';
+  let { filter, text } = tableState;
   let shown = PAGE;
   const counts = (s: ItemStatus) => rows.filter((r) => r.status === s).length;
   const body = h('tbody');
@@ -88,29 +93,101 @@ function itemTable(rows: ItemRow[], traceButtons: (r: ItemRow) => HTMLElement[])
     h('button.chip', { type: 'button', 'aria-pressed': s === filter ? 'true' : 'false', 'data-filter': s, onclick: () => select(s) }, `${s === 'all' ? 'all' : STATUS_LABEL[s]} (${s === 'all' ? rows.length : counts(s)})`),
   );
   function select(s: ItemStatus | 'all'): void {
-    filter = s;
+    filter = tableState.filter = s;
     shown = PAGE;
     for (const c of chips) c.setAttribute('aria-pressed', c.dataset.filter === s ? 'true' : 'false');
     render();
   }
-  const search = h('input.search', { type: 'search', placeholder: 'Filter by id, source or question', 'aria-label': 'Filter items', oninput: (e: Event) => ((text = (e.target as HTMLInputElement).value.toLowerCase()), (shown = PAGE), render()) });
+  const search = h('input.search', { type: 'search', value: text, placeholder: 'Filter by id, source or question', 'aria-label': 'Filter items', oninput: (e: Event) => ((text = tableState.text = (e.target as HTMLInputElement).value.toLowerCase()), (shown = PAGE), render()) });
   render();
   return h(
     'section.items',
     {},
     h('h2', {}, 'Items'),
     h('div.filters', { role: 'group', 'aria-label': 'Show items' }, ...chips, search),
-    h('table.items', {}, h('thead', {}, h('tr', {}, ...['item', 'source', 'question', 'gold', 'm1', 'result', 'think', 'answer', ''].map((t) => h('th', {}, t)))), body),
+    h('table.items', {}, h('thead', {}, h('tr', {}, ...['item', 'source', 'question', 'gold', 'm1', 'result', 'think', 'answer', ''].map((t) => h('th', { scope: 'col' }, t)))), body),
     status,
     more,
+  );
+}
+
+const SVG_NS = 'http://www.w3.org/2000/svg';
+function svgEl<K extends keyof SVGElementTagNameMap>(tag: K, attrs: Record<string, string | number>, ...children: Array<Node | string>): SVGElementTagNameMap[K] {
+  const el = document.createElementNS(SVG_NS, tag);
+  for (const [k, val] of Object.entries(attrs)) el.setAttribute(k, String(val));
+  el.append(...children);
+  return el;
+}
+
+/** The benchmark's runs over time: accuracy with its interval per run, labelled with what changed; a point opens its run. */
+function trendSection(v: RunView): HTMLElement | undefined {
+  const points = v.trend;
+  if (!points || points.length < 2) return undefined;
+  const W = 760;
+  const H = 240;
+  const left = 44;
+  const top = 16;
+  const plotH = 150;
+  const step = (W - left - 30) / Math.max(1, points.length - 1);
+  const x = (i: number) => left + 10 + i * step;
+  const y = (a: number) => top + plotH * (1 - a);
+  const open = (path: string) => send({ type: 'openTrendRun', path });
+  const chart = svgEl(
+    'svg',
+    { class: 'chart trend-chart', viewBox: `0 0 ${W} ${H}`, role: 'img', 'aria-label': 'accuracy of this benchmark’s runs over time' },
+    ...[0, 0.25, 0.5, 0.75, 1].map((t) => svgEl('g', {}, svgEl('line', { class: 'grid', x1: left, x2: W - 10, y1: y(t), y2: y(t) }), svgEl('text', { class: 'tick', x: left - 6, y: y(t) + 4, 'text-anchor': 'end' }, `${t * 100}%`))),
+    svgEl('polyline', { class: 'line s0', points: points.flatMap((p, i) => (p.accuracy === null ? [] : [`${x(i)},${y(p.accuracy)}`])).join(' ') }),
+    ...points.map((p, i) => {
+      const current = p.path === v.summary.runFile;
+      const g = svgEl(
+        'g',
+        { class: `trend-point${current ? ' current' : ''}`, tabindex: 0, role: 'link', 'data-path': p.path },
+        svgEl('title', {}, `${p.name}: ${p.accuracy === null ? 'no scored item' : pct(p.accuracy)}${p.ci95 ? ` (95% CI ${ci(p.ci95)})` : ''}, ${p.done} of ${p.planned} items · ${p.label} · ${new Date(p.createdAt).toLocaleString()}`),
+        ...(p.ci95 ? [svgEl('line', { class: 'ci', x1: x(i), x2: x(i), y1: y(p.ci95[0]), y2: y(p.ci95[1]) })] : []),
+        ...(p.accuracy === null ? [] : [svgEl('circle', { class: 'dot s0', cx: x(i), cy: y(p.accuracy), r: current ? 6 : 4 })]),
+        svgEl('text', { class: 'trend-label', x: x(i), y: top + plotH + 18, 'text-anchor': 'middle' }, p.name.length > 18 ? `${p.name.slice(0, 17)}…` : p.name),
+        svgEl('text', { class: 'trend-change', x: x(i), y: top + plotH + 34, 'text-anchor': 'middle' }, p.label.length > 24 ? `${p.label.slice(0, 23)}…` : p.label),
+      );
+      g.addEventListener('click', () => open(p.path));
+      g.addEventListener('keydown', (e: Event) => (e as KeyboardEvent).key === 'Enter' && open(p.path));
+      return g;
+    }),
+  );
+  return h(
+    'section.trend',
+    {},
+    h('h2', {}, 'Trend: this benchmark’s runs'),
+    h('figure', {}, chart as unknown as HTMLElement),
+    h(
+      'table.summary.trend-table',
+      {},
+      h('thead', {}, h('tr', {}, ...['run', 'date', 'what changed', 'accuracy', '95% CI', 'items'].map((t) => h('th', { scope: 'col' }, t)))),
+      h(
+        'tbody',
+        {},
+        ...points.map((p) =>
+          h(
+            `tr${p.path === v.summary.runFile ? '.current' : ''}` as 'tr',
+            {},
+            h('td', {}, h('a', { href: '#', onclick: (e: Event) => (e.preventDefault(), open(p.path)) }, p.name)),
+            h('td', {}, new Date(p.createdAt).toLocaleString()),
+            h('td', {}, p.label),
+            h('td.num', {}, p.accuracy === null ? '–' : pct(p.accuracy)),
+            h('td', {}, p.ci95 ? ci(p.ci95) : '–'),
+            h('td.num', {}, `${p.done} / ${p.planned}`),
+          ),
+        ),
+      ),
+    ),
   );
 }
 
 function runView(v: RunView): HTMLElement[] {
   const s = v.summary;
   return [
-    h('header', {}, h('h1', {}, v.title), h('p.subtitle', {}, v.subtitle), toolbar()),
+    h('header', {}, h('h1', {}, v.title), h('p.subtitle', {}, v.subtitle), ...(v.unfinished ? [h('p.live', {}, `Unfinished: ${s.done} of ${s.total} items so far; this view updates as items finish.`)] : []), toolbar(true)),
     h('section', {}, h('h2', {}, 'Accuracy'), sourceTable(s.sources, s.overall, s.averageOverSources)),
+    ...[trendSection(v)].filter((x): x is HTMLElement => !!x),
     h(
       'section.charts',
       {},
@@ -134,7 +211,7 @@ function sweepView(v: SweepView): HTMLElement[] {
         h(
           'table.summary',
           {},
-          h('thead', {}, h('tr', {}, h('th', {}, 'source'), ...v.budgets.map((budget) => h('th', {}, h('a', { href: '#', title: 'Open this run', onclick: (e: Event) => (e.preventDefault(), send({ type: 'openRun', budget, waitRounds: b.waitRounds })) }, String(budget)))), h('th', {}, 'best budget'))),
+          h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'source'), ...v.budgets.map((budget) => h('th', { scope: 'col' }, h('a', { href: '#', title: 'Open this run', onclick: (e: Event) => (e.preventDefault(), send({ type: 'openRun', budget, waitRounds: b.waitRounds })) }, String(budget)))), h('th', { scope: 'col' }, 'best budget'))),
           h(
             'tbody',
             {},
@@ -163,7 +240,7 @@ function flipList(title: string, list: Comparison['rightToWrong'], cls: string):
       ? h(
           'table.items',
           {},
-          h('thead', {}, h('tr', {}, ...['item', 'source', 'question', 'gold', 'A', 'B', ''].map((t) => h('th', {}, t)))),
+          h('thead', {}, h('tr', {}, ...['item', 'source', 'question', 'gold', 'A', 'B', ''].map((t) => h('th', { scope: 'col' }, t)))),
           h(
             'tbody',
             {},
@@ -178,7 +255,15 @@ function flipList(title: string, list: Comparison['rightToWrong'], cls: string):
                 h('td.num', {}, f.gold ?? '–'),
                 h('td.num', {}, f.choiceA ?? '–'),
                 h('td.num', {}, f.choiceB ?? '–'),
-                h('td', {}, h('button.secondary.small', { type: 'button', onclick: () => send({ type: 'openTrace', key, run: 'a' }) }, 'Trace A'), ' ', h('button.secondary.small', { type: 'button', onclick: () => send({ type: 'openTrace', key, run: 'b' }) }, 'Trace B')),
+                h(
+                  'td',
+                  {},
+                  h('button.secondary.small', { type: 'button', onclick: () => send({ type: 'openTrace', key, run: 'a' }) }, 'Trace A'),
+                  ' ',
+                  h('button.secondary.small', { type: 'button', onclick: () => send({ type: 'openTrace', key, run: 'b' }) }, 'Trace B'),
+                  ' ',
+                  h('button.secondary.small.side-by-side', { type: 'button', title: 'Both thoughts next to each other, Wait rounds aligned, the first divergence marked', onclick: () => send({ type: 'sideBySide', key }) }, 'Side by side'),
+                ),
               );
             }),
           ),
@@ -204,7 +289,7 @@ function compareView(v: CompareView): HTMLElement[] {
       h(
         'table.summary',
         {},
-        h('thead', {}, h('tr', {}, ...['source', 'items', 'A', 'B', 'B − A', '95% CI'].map((t) => h('th', {}, t)))),
+        h('thead', {}, h('tr', {}, ...['source', 'items', 'A', 'B', 'B − A', '95% CI'].map((t) => h('th', { scope: 'col' }, t)))),
         h('tbody', {}, ...Object.entries(c.sources).map(([name, s]) => h('tr', {}, h('th', { scope: 'row' }, name), h('td.num', {}, String(s.items)), h('td.num', {}, pct(s.accuracyA)), h('td.num', {}, pct(s.accuracyB)), h('td.num', {}, points(s.difference)), h('td', {}, `${points(s.ci95[0])} to ${points(s.ci95[1])}`)))),
       ),
     ),
@@ -213,14 +298,47 @@ function compareView(v: CompareView): HTMLElement[] {
   ];
 }
 
+/** A round's text, split at the divergence when it is in this round: same | marker | different. */
+function thoughtText(text: string, at: number | undefined): HTMLElement {
+  if (at === undefined) return h('pre.thought', {}, text);
+  return h('pre.thought', {}, text.slice(0, at), h('mark.diverge', { title: 'The thoughts differ from here', 'aria-label': 'first divergence' }, '▶'), h('span.after', {}, text.slice(at)));
+}
+
+function sideBySideView(v: SideBySideView): HTMLElement[] {
+  const d = v.divergence;
+  const verdict = d ? `The thoughts first differ in ${d.round === 0 ? 'the first thought' : `Wait round ${d.round}`} (marked ▶).` : 'The thoughts are the same, word for word.';
+  const status = (c: SideBySideView['columns'][number]) => `${c.choice ?? 'no choice'} · ${c.correct === null ? 'unscored' : c.correct ? 'right' : 'wrong'}${c.cut ? ' · cut by the budget' : ''}`;
+  // Set through the CSSOM: the page's CSP allows no inline style attributes.
+  const grid = (cls: string, ...cells: HTMLElement[]) => {
+    const el = h(`div.sbs-row${cls}` as 'div', {}, ...cells);
+    el.style.gridTemplateColumns = `repeat(${v.columns.length}, minmax(0, 1fr))`;
+    return el;
+  };
+  return [
+    h('header', {}, h('h1', {}, v.title), h('p.subtitle', {}, v.subtitle), h('p.verdict', {}, verdict)),
+    grid('.sbs-head', ...v.columns.map((c) => h('div.sbs-cell', {}, h('strong', {}, c.label), h('p', {}, status(c))))),
+    ...v.rounds.map((row, k) =>
+      h(
+        `section.sbs-round${d?.round === k ? '.diverges' : ''}` as 'section',
+        {},
+        h('h2', {}, k === 0 ? 'Thought' : `Wait round ${k}`),
+        grid('', ...row.map((cell, c) => h('div.sbs-cell', {}, cell ? thoughtText(cell.think, d?.round === k ? d.offsets[c] : undefined) : h('p.none', {}, 'no such round'), cell?.waitInjected ? h('p.wait', {}, `+ ${cell.waitInjected.trim()}`) : undefined))),
+      ),
+    ),
+    h('section', {}, h('h2', {}, 'Answer'), grid('', ...v.columns.map((c) => h('div.sbs-cell', {}, h('pre.thought', {}, c.response))))),
+  ];
+}
+
 function show(view: ResultsView): void {
   const started = performance.now();
-  root.replaceChildren(...(view.kind === 'run' ? runView(view) : view.kind === 'sweep' ? sweepView(view) : compareView(view)));
+  root.replaceChildren(...(view.kind === 'run' ? runView(view) : view.kind === 'sweep' ? sweepView(view) : view.kind === 'compare' ? compareView(view) : sideBySideView(view)));
   root.dataset.kind = view.kind;
   root.dataset.renderMs = (performance.now() - started).toFixed(1);
 }
 
 window.addEventListener('message', (e: MessageEvent<ToResults>) => {
-  if (e.data?.type === 'show') show(e.data.view);
+  if (e.data?.type !== 'show') return;
+  show(e.data.view);
+  vscode.setState(e.data.state); // what VS Code hands back to the extension to rebuild this tab after a reload
 });
 send({ type: 'ready' });

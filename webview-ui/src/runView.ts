@@ -33,13 +33,16 @@ export class RunView {
     this.thinkSummary = h('summary', {}, 'Thinking…');
     this.thinkBody = h('div.think-body');
     this.answerSection = h('div.answer-body');
-    this.card = h('div.answer-card', { hidden: true });
+    // The one live region of a run: the final choice, said once; the streaming thought is not
+    // (a screen reader would read every token).
+    this.card = h('div.answer-card', { hidden: true, role: 'status' });
     this.stats = h('div.stats');
     this.root = h(
       'section.run',
-      { 'aria-live': 'polite' },
+      {},
       h('div.run-question', {}, start.question),
-      h('div.run-settings', {}, `${s.model} · budget ${formatTokens(s.budget)} · ${s.waitRounds} Wait · T=${s.temperature}`),
+      // A chat-protocol run has no thinking budget: its reasoning section is the model's own.
+      h('div.run-settings', {}, s.protocol && s.protocol !== 'm1' ? `${s.model} · chat protocol${s.protocol === 'chat-cot' ? ', CoT' : ''} · T=${s.temperature}` : `${s.model} · budget ${formatTokens(s.budget)} · ${s.waitRounds} Wait · T=${s.temperature}`),
       this.meter,
       h('details.think', { open: true }, this.thinkSummary, this.thinkBody),
       h('div.answer-label', {}, 'Answer'),
@@ -115,7 +118,9 @@ export class RunView {
     const budget = this.start.settings.budget;
     this.meterFill.style.width = `${Math.min(100, (100 * this.thinkTokens) / budget)}%`;
     this.meter.setAttribute('aria-valuenow', String(this.thinkTokens));
-    this.thinkSummary.textContent = `Thinking · ${this.thinkTokens.toLocaleString('en-US')} / ${budget.toLocaleString('en-US')} tokens`;
+    const chat = this.start.settings.protocol && this.start.settings.protocol !== 'm1';
+    this.meter.hidden = !!chat;
+    this.thinkSummary.textContent = chat ? "Thinking · the model's reasoning section" : `Thinking · ${this.thinkTokens.toLocaleString('en-US')} / ${budget.toLocaleString('en-US')} tokens`;
     this.stats.textContent = `${this.thinkTokens.toLocaleString('en-US')} thinking + ${this.answerTokens.toLocaleString('en-US')} answer tokens · ${((Date.now() - this.started) / 1000).toFixed(1)} s`;
   }
 

@@ -24,8 +24,13 @@ export type GenerateEvent =
   | {
       type: 'done';
       finishReason: FinishReason;
-      /** New tokens generated, as the server's tokenizer counted them. */
+      /** New tokens generated, as the server's tokenizer counted them (the stop token that ended the call included). */
       evalCount: number;
+      /**
+       * Tokens of the returned text alone, as the m1 reference counts them (it re-encodes the text:
+       * the EOS or stop token that ended generation is not in it). Absent: same as evalCount.
+       */
+      textTokens?: number;
       promptEvalCount?: number;
       /** Decode time in nanoseconds, when the server reports it. */
       evalDurationNs?: number;
@@ -33,10 +38,40 @@ export type GenerateEvent =
       numCtx?: number;
       /** evalCount is an estimate (the server reported no usage and has no tokenizer endpoint). */
       estimatedCount?: boolean;
+      /** The server's repetition guard ended generation (Ollama); finishReason is then `length`. */
+      repetitionGuard?: boolean;
     };
+
+export interface ServerInfo {
+  /** `ollama`, or what an OpenAI-compatible server calls itself in /v1/models (`vllm`, `sglang`). */
+  kind: string;
+  version?: string;
+}
 
 export interface Backend {
   /** Human-readable location, used in messages ("Ollama at http://…"). */
   readonly label: string;
+  /**
+   * Sampling options sent on every request besides temperature and seed: neutral values, so the
+   * server adds no defaults of its own (a repeat penalty) and decoding stays plain argmax.
+   */
+  readonly sampling?: Readonly<Record<string, number>>;
   generate(req: GenerateRequest): AsyncIterable<GenerateEvent>;
+  /** Which server this is, for run headers: runs on different servers can then be told apart. */
+  describeServer?(signal?: AbortSignal): Promise<ServerInfo>;
+  /**
+   * Chat completion with the model's own template, streamed (the baseline protocol). A reasoning
+   * section the server returns apart (Ollama's `thinking`, vLLM's `reasoning_content`) comes back
+   * inside `<think>…</think>`, so the text is the model's whole output, as the reference scores it.
+   */
+  chat?(req: ChatRequest): AsyncIterable<GenerateEvent>;
+}
+
+export interface ChatMessage {
+  role: 'system' | 'user' | 'assistant';
+  content: string;
+}
+
+export interface ChatRequest extends Omit<GenerateRequest, 'prompt' | 'stop'> {
+  messages: readonly ChatMessage[];
 }

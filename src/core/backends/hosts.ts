@@ -43,6 +43,7 @@ export function describeHost(spec: HostSpec): string {
   return `${spec.kind === 'openai' ? 'OpenAI-compatible' : 'Ollama'} ${spec.url}`;
 }
 
-export function createBackend(spec: HostSpec, apiKey?: string): Backend {
-  return spec.kind === 'openai' ? new OpenAIBackend({ url: spec.url, ...(apiKey ? { apiKey } : {}) }) : new OllamaBackend({ host: spec.url });
+/** `keepAlive`: Ollama's keep_alive for every request to an Ollama host. */
+export function createBackend(spec: HostSpec, apiKey?: string, keepAlive?: string | number): Backend {
+  return spec.kind === 'openai' ? new OpenAIBackend({ url: spec.url, ...(apiKey ? { apiKey } : {}) }) : new OllamaBackend({ host: spec.url, ...(keepAlive !== undefined ? { keepAlive } : {}) });
 }

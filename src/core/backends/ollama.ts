@@ -1,16 +1,36 @@
 // Ollama backend: raw-prompt /api/generate through the `ollama` package, with the errors a user
 // meets mapped to messages that say what to do.
-import { Ollama, type GenerateResponse } from 'ollama';
+import { Ollama, type AbortableAsyncIterator, type GenerateResponse } from 'ollama';
 import { M1Error, cancelled, isAbortError } from '../errors';
 import { formatBytes } from '../format';
 import { sleep } from '../sleep';
-import type { Backend, GenerateEvent, GenerateRequest } from './backend';
+import { clip, idleTimeoutFromEnv, patientFetch } from './http';
+import { thinkJoiner } from '../chat/reasoning';
+import type { Backend, ChatRequest, GenerateEvent, GenerateRequest, ServerInfo } from './backend';
 
 export const DEFAULT_OLLAMA_HOST = 'http://127.0.0.1:11434';
 /** First version that reports done_reason, which budget forcing depends on. */
 export const MIN_OLLAMA_VERSION = '0.1.35';
+/** Ollama ends a stream after more than 30 identical chunks in a row (llm/server.go). */
+const REPEAT_LIMIT = 30;
 /** num_ctx is rounded up to this, so similar questions share one value (a change reloads the model). */
 const NUM_CTX_STEP = 2048;
+
+/**
+ * Every sampler stage Ollama has, set to do nothing, so temperature 0 is plain argmax (M1-PROTOCOL.md
+ * step 5). Ollama before 0.32.10 defaults to repeat_penalty 1.1 over the last 64 tokens
+ * (api/types.go DefaultOptions), applied before the argmax; a model's Modelfile can set others.
+ */
+export const OLLAMA_NEUTRAL_SAMPLING: Readonly<Record<string, number>> = {
+  repeat_penalty: 1,
+  repeat_last_n: 0,
+  presence_penalty: 0,
+  frequency_penalty: 0,
+  top_k: 0,
+  top_p: 1,
+  min_p: 0,
+  typical_p: 1,
+};
 
 /** `host:port`, `:port`, bare host or full URL → `http://host:port` (Ollama's own rules). */
 export function normalizeHost(host: string | undefined): string {
@@ -47,29 +67,79 @@ export interface OllamaBackendOptions {
   /** First backoff delay after a 503, doubled on each retry. */
   busyBackoffMs?: number;
   keepAlive?: string | number;
+  /** How long a started answer may send nothing before it counts as stalled (default 10 min). */
+  idleTimeoutMs?: number;
 }
 
 export class OllamaBackend implements Backend {
   readonly host: string;
   readonly label: string;
+  readonly sampling = OLLAMA_NEUTRAL_SAMPLING;
   private readonly busyRetries: number;
   private readonly busyBackoffMs: number;
+  /** Waits for headers as long as the server lives (a queue behind a model load is not a failure). */
+  private readonly fetch: typeof fetch;
+  /** The context each model had loaded when this backend first used it (/api/ps), 0 when none. */
+  private readonly loaded = new Map<string, Promise<number>>();
 
   constructor(private readonly options: OllamaBackendOptions = {}) {
     this.host = normalizeHost(options.host);
     this.label = `Ollama at ${this.host}`;
     this.busyRetries = options.busyRetries ?? 5;
     this.busyBackoffMs = options.busyBackoffMs ?? 500;
+    this.fetch = patientFetch(options.idleTimeoutMs ?? idleTimeoutFromEnv(), this.label);
   }
 
   async *generate(req: GenerateRequest): AsyncGenerator<GenerateEvent> {
-    const numCtx = numCtxFor(req);
-    const stream = await this.startStream(req, numCtx);
+    // Never below the loaded model's context: a smaller num_ctx would reload it for nothing.
+    const numCtx = Math.max(numCtxFor(req), await this.loadedContext(req.model));
+    yield* this.read(await this.startStream(req, numCtx), req, numCtx, (part) => part.response ?? '');
+  }
+
+  /**
+   * /api/chat: the model's own template (no `raw`), and its own stop strings (none sent). A model
+   * with the thinking capability thinks by default and its thinking comes apart from the content
+   * (server/routes.go ChatHandler sets Think when the request has none); it is joined back.
+   */
+  async *chat(req: ChatRequest): AsyncGenerator<GenerateEvent> {
+    const numCtx = numCtxFor({ prompt: '', maxTokens: req.maxTokens, ...(req.contextTokens !== undefined ? { contextTokens: req.contextTokens } : {}) });
+    const stream = await this.retrying(req, (client) =>
+      client.chat({
+        model: req.model,
+        messages: req.messages.map((m) => ({ ...m })),
+        stream: true,
+        ...(this.options.keepAlive !== undefined ? { keep_alive: this.options.keepAlive } : {}),
+        options: { ...OLLAMA_NEUTRAL_SAMPLING, num_predict: req.maxTokens, num_ctx: numCtx, temperature: req.temperature, seed: req.seed },
+      }),
+    );
+    const join = thinkJoiner();
+    yield* this.read(stream, req, numCtx, (part) => join(part.message.thinking, part.message.content, part.done));
+  }
+
+  /** Streams the text of each part, then the done event; errors mapped, a cancel honoured. */
+  private async *read<P extends Pick<GenerateResponse, 'done' | 'done_reason' | 'eval_count' | 'prompt_eval_count' | 'eval_duration'>>(
+    stream: AbortableAsyncIterator<P>,
+    req: Pick<GenerateRequest, 'signal'>,
+    numCtx: number,
+    text: (part: P) => string,
+  ): AsyncGenerator<GenerateEvent> {
     const onAbort = () => stream.abort();
     req.signal?.addEventListener('abort', onAbort, { once: true });
+    // Ollama's repetition guard ends the stream with no done line after more than 30 chunks of the
+    // same trimmed text (llm/server.go Completion). Greedy decoding would repeat it on every retry,
+    // so it is a finish of its own, not a cut: the chunks are counted to tell the two apart.
+    let chunks = 0;
+    let last: string | undefined;
+    let repeats = 0;
     try {
       for await (const part of stream) {
-        if (part.response) yield { type: 'text', text: part.response };
+        const t = text(part);
+        if (t) {
+          chunks++;
+          repeats = t.trim() === last ? repeats + 1 : 0;
+          last = t.trim();
+          yield { type: 'text', text: t };
+        }
         if (part.done) {
           yield this.doneEvent(part, numCtx);
           return;
@@ -77,31 +147,43 @@ export class OllamaBackend implements Backend {
       }
     } catch (e) {
       if (req.signal?.aborted) throw cancelled();
+      if (repeats >= REPEAT_LIMIT && /Did not receive done/.test(e instanceof Error ? e.message : '')) {
+        yield { type: 'done', finishReason: 'length', repetitionGuard: true, evalCount: chunks, estimatedCount: true, numCtx };
+        return;
+      }
       throw mapStreamError(e, this.label);
     } finally {
       req.signal?.removeEventListener('abort', onAbort);
     }
   }
 
-  private async startStream(req: GenerateRequest, numCtx: number) {
-    const client = new Ollama({ host: this.host, fetch: fetchWithSignal(req.signal) });
+  private startStream(req: GenerateRequest, numCtx: number) {
+    return this.retrying(req, (client) =>
+      client.generate({
+        model: req.model,
+        prompt: req.prompt,
+        raw: true,
+        stream: true,
+        ...(this.options.keepAlive !== undefined ? { keep_alive: this.options.keepAlive } : {}),
+        options: {
+          ...OLLAMA_NEUTRAL_SAMPLING,
+          num_predict: req.maxTokens,
+          num_ctx: numCtx,
+          stop: [...req.stop],
+          temperature: req.temperature,
+          seed: req.seed,
+        },
+      }),
+    );
+  }
+
+  /** Starts a stream, retrying a 503 "server busy" with a doubling backoff. */
+  private async retrying<T>(req: Pick<GenerateRequest, 'model' | 'signal'>, start: (client: Ollama) => Promise<T>): Promise<T> {
+    const client = new Ollama({ host: this.host, fetch: fetchWithSignal(req.signal, this.fetch) });
     for (let attempt = 0; ; attempt++) {
       if (req.signal?.aborted) throw cancelled();
       try {
-        return await client.generate({
-          model: req.model,
-          prompt: req.prompt,
-          raw: true,
-          stream: true,
-          ...(this.options.keepAlive !== undefined ? { keep_alive: this.options.keepAlive } : {}),
-          options: {
-            num_predict: req.maxTokens,
-            num_ctx: numCtx,
-            stop: [...req.stop],
-            temperature: req.temperature,
-            seed: req.seed,
-          },
-        });
+        return await start(client);
       } catch (e) {
         if (req.signal?.aborted || isAbortError(e)) throw cancelled();
         const mapped = this.mapError(e, req.model);
@@ -111,7 +193,7 @@ export class OllamaBackend implements Backend {
     }
   }
 
-  private doneEvent(part: GenerateResponse, numCtx: number): GenerateEvent {
+  private doneEvent(part: Pick<GenerateResponse, 'done_reason' | 'eval_count' | 'prompt_eval_count' | 'eval_duration'>, numCtx: number): GenerateEvent {
     const reason = (part as Partial<GenerateResponse>).done_reason;
     if (reason !== 'stop' && reason !== 'length') {
       throw new M1Error(
@@ -120,10 +202,14 @@ export class OllamaBackend implements Backend {
           `Budget forcing needs Ollama ${MIN_OLLAMA_VERSION} or newer: update Ollama.`,
       );
     }
+    const evalCount = part.eval_count ?? 0;
     return {
       type: 'done',
       finishReason: reason,
-      evalCount: part.eval_count ?? 0,
+      evalCount,
+      // The runner counts the EOS or stop token it sampled last (runner/llamarunner/runner.go:
+      // numDecoded grows before TokenIsEog / FindStop end the sequence), but the text lacks it.
+      textTokens: reason === 'stop' ? Math.max(0, evalCount - 1) : evalCount,
       ...(part.prompt_eval_count !== undefined ? { promptEvalCount: part.prompt_eval_count } : {}),
       ...(part.eval_duration !== undefined ? { evalDurationNs: part.eval_duration } : {}),
       numCtx,
@@ -133,6 +219,28 @@ export class OllamaBackend implements Backend {
   mapError(e: unknown, model?: string): M1Error {
     return mapOllamaError(e, this.host, model);
   }
+
+  /** The loaded model's num_ctx (ProcessModelResponse.context_length is the runner's NumCtx), asked once. */
+  private loadedContext(model: string): Promise<number> {
+    let known = this.loaded.get(model);
+    if (!known) {
+      const client = new Ollama({ host: this.host, fetch: fetchWithSignal(AbortSignal.timeout(5000)) });
+      known = client
+        .ps()
+        .then(({ models }) => {
+          const m = models.find((x) => isModelNamed(x, model)) as { context_length?: unknown } | undefined;
+          return typeof m?.context_length === 'number' ? m.context_length : 0;
+        })
+        .catch(() => 0); // an older server or none: the request says what is wrong
+      this.loaded.set(model, known);
+    }
+    return known;
+  }
+
+  async describeServer(signal?: AbortSignal): Promise<ServerInfo> {
+    const { version } = await new Ollama({ host: this.host, fetch: fetchWithSignal(signal ?? AbortSignal.timeout(5000)) }).version();
+    return { kind: 'ollama', version };
+  }
 }
 
 /**
@@ -140,7 +248,7 @@ export class OllamaBackend implements Backend {
  * response it would be "fetch failed"), or ollama-js saw the body end without a done line.
  */
 export function isStreamCut(e: unknown): boolean {
-  const message = e instanceof Error ? e.message : String(e);
+  const message = clip(e instanceof Error ? e.message : String(e));
   return (e instanceof TypeError && message !== 'fetch failed') || /Did not receive done/.test(message);
 }
 
@@ -148,7 +256,7 @@ export function isStreamCut(e: unknown): boolean {
 function mapStreamError(e: unknown, label: string): M1Error {
   if (e instanceof M1Error) return e;
   if (isAbortError(e)) return cancelled();
-  const message = e instanceof Error ? e.message : String(e);
+  const message = clip(e instanceof Error ? e.message : String(e));
   if (isStreamCut(e)) {
     return new M1Error('stream-cut', `The stream from ${label} ended before the model finished (the server stopped or the connection dropped).`);
   }
@@ -160,7 +268,7 @@ export function mapOllamaError(e: unknown, host: string, model?: string): M1Erro
   if (isAbortError(e)) return cancelled();
   const label = `Ollama at ${host}`;
   const status = (e as { status_code?: unknown }).status_code;
-  const message = e instanceof Error ? e.message : String(e);
+  const message = clip(e instanceof Error ? e.message : String(e));
   if (typeof status === 'number') {
     if (status === 404 && /not found/i.test(message)) {
       const name = model ?? 'the model';
@@ -189,11 +297,11 @@ export function mapOllamaError(e: unknown, host: string, model?: string): M1Erro
 }
 
 /** A fetch that also stops when `signal` aborts, so a cancel works before the first byte too. */
-function fetchWithSignal(signal: AbortSignal | undefined): typeof fetch {
-  if (!signal) return fetch;
+export function fetchWithSignal(signal: AbortSignal | undefined, base: typeof fetch = fetch): typeof fetch {
+  if (!signal) return base;
   return (input, init) => {
     const signals = [signal, init?.signal].filter((s): s is AbortSignal => !!s);
-    return fetch(input, { ...init, signal: AbortSignal.any(signals) });
+    return base(input, { ...init, signal: AbortSignal.any(signals) });
   };
 }
 

@@ -5,7 +5,9 @@
 import { createParser } from 'eventsource-parser';
 import { M1Error, cancelled, isAbortError } from '../errors';
 import { sleep } from '../sleep';
-import type { Backend, FinishReason, GenerateEvent, GenerateRequest } from './backend';
+import { thinkJoiner } from '../chat/reasoning';
+import type { Backend, ChatRequest, FinishReason, GenerateEvent, GenerateRequest, ServerInfo } from './backend';
+import { clip, idleTimeoutFromEnv, patientFetch } from './http';
 import { isStreamCut } from './ollama';
 
 export interface OpenAIBackendOptions {
@@ -16,6 +18,8 @@ export interface OpenAIBackendOptions {
   /** How often 429/503 is retried before giving up. */
   busyRetries?: number;
   busyBackoffMs?: number;
+  /** How long a started answer may send nothing before it counts as stalled (default 10 min). */
+  idleTimeoutMs?: number;
 }
 
 /** `http://h:8000/v1/` → `http://h:8000`. */
@@ -23,8 +27,15 @@ export function openaiRoot(url: string): string {
   return url.trim().replace(/\/+$/, '').replace(/\/v1$/, '');
 }
 
+/** A streamed choice: `text` from /v1/completions, `delta` from /v1/chat/completions. */
+interface StreamChoice {
+  text?: string;
+  delta?: { content?: string | null; reasoning_content?: string | null; reasoning?: string | null };
+  finish_reason?: string | null;
+}
+
 interface CompletionChunk {
-  choices?: Array<{ text?: string; finish_reason?: string | null }>;
+  choices?: StreamChoice[];
   usage?: { prompt_tokens?: number; completion_tokens?: number } | null;
   error?: { message?: string } | string;
   object?: string;
@@ -41,15 +52,34 @@ const errorText = (body: unknown): string => {
   return JSON.stringify(body);
 };
 
+/**
+ * Neutral sampling for vLLM and SGLang: unset fields are filled from the model's
+ * generation_config.json (vllm/entrypoints/openai/protocol.py CompletionRequest.to_sampling_params;
+ * Qwen2.5's sets repetition_penalty 1.05, top_k 20, top_p 0.8). -1 turns top_k off on both.
+ */
+export const OPENAI_NEUTRAL_SAMPLING: Readonly<Record<string, number>> = {
+  top_p: 1,
+  top_k: -1,
+  min_p: 0,
+  repetition_penalty: 1,
+  frequency_penalty: 0,
+  presence_penalty: 0,
+};
+
 export class OpenAIBackend implements Backend {
   readonly root: string;
   readonly label: string;
+  readonly sampling = OPENAI_NEUTRAL_SAMPLING;
   /** Whether the server has vLLM's /tokenize; learnt on first use. */
   private tokenizeAvailable: boolean | undefined;
+
+  /** Waits for headers as long as the server lives; a started answer that goes silent is a stall. */
+  private readonly fetch: typeof fetch;
 
   constructor(private readonly options: OpenAIBackendOptions) {
     this.root = openaiRoot(options.url);
     this.label = `the OpenAI-compatible server at ${this.root}`;
+    this.fetch = patientFetch(options.idleTimeoutMs ?? idleTimeoutFromEnv(), this.label);
   }
 
   private headers(): Record<string, string> {
@@ -57,7 +87,31 @@ export class OpenAIBackend implements Backend {
   }
 
   async *generate(req: GenerateRequest): AsyncGenerator<GenerateEvent> {
-    const res = await this.start(req);
+    yield* this.read(req, await this.start(req), (choice) => choice.text);
+  }
+
+  /**
+   * /v1/chat/completions: the server applies the model's chat template. A reasoning section the
+   * server parses out (`reasoning_content`, or `reasoning` in newer vLLM) is joined back in
+   * `<think>…</think>`, so the text is the whole output.
+   */
+  async *chat(req: ChatRequest): AsyncGenerator<GenerateEvent> {
+    const body = JSON.stringify({
+      model: req.model,
+      messages: req.messages,
+      max_tokens: req.maxTokens,
+      temperature: req.temperature,
+      seed: req.seed,
+      ...OPENAI_NEUTRAL_SAMPLING,
+      stream: true,
+      stream_options: { include_usage: true },
+    });
+    const join = thinkJoiner();
+    yield* this.read(req, await this.post('/v1/chat/completions', body, req), (choice) => join(choice.delta?.reasoning_content ?? choice.delta?.reasoning ?? undefined, choice.delta?.content ?? undefined, !!choice.finish_reason));
+  }
+
+  /** Reads a streamed completion: its text (as `textOf` takes it from each choice), then the done event. */
+  private async *read(req: Pick<GenerateRequest, 'model' | 'signal'>, res: Response, textOf: (choice: StreamChoice) => string | undefined): AsyncGenerator<GenerateEvent> {
     const events: string[] = [];
     const parser = createParser({ onEvent: (e) => events.push(e.data) });
     const decoder = new TextDecoder();
@@ -77,10 +131,11 @@ export class OpenAIBackend implements Backend {
           const chunk = JSON.parse(data) as CompletionChunk;
           if (chunk.error || chunk.object === 'error') throw new M1Error('stream-error', `${this.label} reported an error while generating: ${errorText(chunk)}`);
           const choice = chunk.choices?.[0];
-          if (choice?.text) {
-            text += choice.text;
+          const piece = choice && textOf(choice);
+          if (piece) {
+            text += piece;
             chunks++;
-            yield { type: 'text', text: choice.text };
+            yield { type: 'text', text: piece };
           }
           if (choice?.finish_reason) finish = choice.finish_reason;
           if (chunk.usage) usage = chunk.usage;
@@ -95,11 +150,15 @@ export class OpenAIBackend implements Backend {
     }
     if (!finish) throw new M1Error('stream-cut', `The stream from ${this.label} ended without a finish reason (the server stopped or the connection dropped).`);
     if (finish !== 'stop' && finish !== 'length') throw new M1Error('stream-error', `${this.label} stopped generating with finish_reason "${finish}".`);
-    const counted = usage?.completion_tokens ?? (await this.countTokens(req.model, text, req.signal));
+    // The reference re-encodes the returned text (M1-PROTOCOL.md step 1): the server's tokenizer
+    // does that exactly; usage counts the EOS or stop token that ended a `stop` call as well.
+    const served = usage?.completion_tokens;
+    const counted = (await this.countTokens(req.model, text, req.signal)) ?? (served !== undefined && finish === 'stop' ? Math.max(0, served - 1) : served);
     yield {
       type: 'done',
       finishReason: finish as FinishReason,
-      evalCount: counted ?? chunks,
+      evalCount: served ?? counted ?? chunks,
+      ...(counted !== undefined ? { textTokens: counted } : {}),
       ...(usage?.prompt_tokens !== undefined ? { promptEvalCount: usage.prompt_tokens } : {}),
       ...(counted === undefined ? { estimatedCount: true } : {}),
     };
@@ -113,14 +172,23 @@ export class OpenAIBackend implements Backend {
       stop: [...req.stop],
       temperature: req.temperature,
       seed: req.seed,
+      ...OPENAI_NEUTRAL_SAMPLING,
+      // Stop strings are special tokens: vLLM matches stops on text decoded without them unless
+      // told (vllm/v1/engine/detokenizer.py IncrementalDetokenizer.update), so they never match.
+      skip_special_tokens: false,
       stream: true,
       stream_options: { include_usage: true },
     });
+    return this.post('/v1/completions', body, req);
+  }
+
+  /** POSTs a request, retrying 429/503 with a doubling backoff. */
+  private async post(path: string, body: string, req: Pick<GenerateRequest, 'model' | 'signal'>): Promise<Response> {
     for (let attempt = 0; ; attempt++) {
       if (req.signal?.aborted) throw cancelled();
       let res: Response;
       try {
-        res = await fetch(`${this.root}/v1/completions`, { method: 'POST', headers: this.headers(), body, ...(req.signal ? { signal: req.signal } : {}) });
+        res = await this.fetch(`${this.root}${path}`, { method: 'POST', headers: this.headers(), body, ...(req.signal ? { signal: req.signal } : {}) });
       } catch (e) {
         if (req.signal?.aborted || isAbortError(e)) throw cancelled();
         throw this.unreachable(e);
@@ -161,6 +229,7 @@ export class OpenAIBackend implements Backend {
     } catch {
       // not JSON: the text as it came
     }
+    message = clip(message);
     const status = res.status;
     if (status === 401 || status === 403) {
       return new M1Error('http', `${this.label} refused the API key (${status}: ${message}). Set it with "m1: Set Server API Key" in VS Code or the M1_API_KEY environment variable for the CLI.`, status);
@@ -172,8 +241,18 @@ export class OpenAIBackend implements Backend {
     return new M1Error('http', `${this.label} answered ${status}: ${message}`, status);
   }
 
+  /** The server names itself in /v1/models' `owned_by` (vLLM's and SGLang's ModelCard defaults). */
+  async describeServer(signal?: AbortSignal): Promise<ServerInfo> {
+    const owner = (await this.modelCards(signal))[0]?.owned_by;
+    return { kind: typeof owner === 'string' && owner ? owner : 'openai-compatible' };
+  }
+
   /** The served model ids (GET /v1/models). */
   async models(signal?: AbortSignal): Promise<string[]> {
+    return (await this.modelCards(signal)).map((m) => m.id).filter((id): id is string => typeof id === 'string');
+  }
+
+  private async modelCards(signal?: AbortSignal): Promise<Array<{ id?: unknown; owned_by?: unknown }>> {
     let res: Response;
     try {
       res = await fetch(`${this.root}/v1/models`, { headers: this.headers(), signal: signal ?? AbortSignal.timeout(5000) });
@@ -182,7 +261,7 @@ export class OpenAIBackend implements Backend {
       throw this.unreachable(e);
     }
     if (!res.ok) throw await this.httpError(res, '');
-    const body = (await res.json()) as { data?: Array<{ id?: unknown }> };
-    return (body.data ?? []).map((m) => m.id).filter((id): id is string => typeof id === 'string');
+    const body = (await res.json()) as { data?: Array<{ id?: unknown; owned_by?: unknown }> };
+    return Array.isArray(body.data) ? body.data : [];
   }
 }

@@ -1,6 +1,7 @@
 // Two runs on the same items side by side: the accuracy difference with Newcombe's paired
 // interval, McNemar's exact test, and the items that flipped. Runs over different items or
 // benchmarks are refused: a difference between them would not mean anything.
+import { isChat, protocolLabel } from '../chat/protocol';
 import { M1Error } from '../errors';
 import { mcnemarExact, pairedDifferenceCI, type PairedCounts } from '../stats';
 import { itemKey, type RunHeader, type RunRecord } from './runFile';
@@ -38,8 +39,9 @@ export interface Comparison {
   sources: Record<string, { items: number; accuracyA: number; accuracyB: number; difference: number; ci95: [number, number] }>;
 }
 
-/** "budget 4096 · 0 Wait · m1-7b-23k" */
+/** "budget 4096 · 0 Wait · m1-7b-23k", or "chat, CoT · 2048 tokens · qwen2.5:7b" for a baseline run. */
 export function settingsLabel(h: RunHeader): string {
+  if (isChat(h.settings)) return `${protocolLabel(h.settings)} · ${h.settings.budget} tokens · ${h.settings.model}${h.settings.temperature ? ` · T=${h.settings.temperature}` : ''}`;
   return `budget ${h.settings.budget} · ${h.settings.waitRounds} Wait · ${h.settings.model}${h.settings.temperature ? ` · T=${h.settings.temperature}` : ''}`;
 }
 

@@ -7,6 +7,7 @@ import { createInterface } from 'node:readline';
 import { parse as parseCsv } from 'csv-parse/sync';
 import { parse as parseJsonc, printParseErrorCode, type ParseError } from 'jsonc-parser';
 import { OPTION_LETTERS, lettered } from '../prompt';
+import { lineColAt, lineStarts, scanJsonItems } from './scan';
 
 export interface BenchItem {
   source: string;
@@ -75,11 +76,13 @@ export function toItem(raw: unknown, at: { file: string; line: number; source: s
   if (typeof q?.value !== 'string' || !q.value.trim()) return problem('missing question', fields.question[0]);
   const o = pick(obj, fields.options);
   let options: Record<string, string>;
+  // Questions, letters and options stripped as the reference's data builder strips them, so the
+  // prompt is the reference's byte for byte (m1 src/collect_eval_data/collect_eval_data.py, strip_string).
   if (Array.isArray(o?.value) && o.value.every((x) => typeof x === 'string')) {
     if (o.value.length > OPTION_LETTERS.length) return problem(`more than ${OPTION_LETTERS.length} options`, o.name);
-    options = lettered(o.value as string[]);
+    options = lettered((o.value as string[]).map((x) => x.trim()));
   } else if (o && typeof o.value === 'object' && o.value !== null && Object.values(o.value).every((x) => typeof x === 'string')) {
-    options = o.value as Record<string, string>;
+    options = Object.fromEntries(Object.entries(o.value as Record<string, string>).map(([l, x]) => [l.trim(), x.trim()]));
   } else {
     return problem('missing options (an object A, B… or a list)', fields.options[0]);
   }
@@ -87,7 +90,7 @@ export function toItem(raw: unknown, at: { file: string; line: number; source: s
   const idx = pick(obj, fields.answerIdx);
   const ans = pick(obj, fields.answer);
   let answerIdx = typeof idx?.value === 'string' ? idx.value.trim().toUpperCase() : undefined;
-  let answer = typeof ans?.value === 'string' ? ans.value : undefined;
+  let answer = typeof ans?.value === 'string' ? ans.value.trim() : undefined;
   // "answer" may hold the letter itself.
   if (!answerIdx && answer && /^[A-Z]$/i.test(answer.trim()) && options[answer.trim().toUpperCase()] !== undefined) {
     answerIdx = answer.trim().toUpperCase();
@@ -96,12 +99,13 @@ export function toItem(raw: unknown, at: { file: string; line: number; source: s
   if (answerIdx !== undefined && options[answerIdx] === undefined) return problem(`answer letter "${answerIdx}" is not among the options (${Object.keys(options).join(', ')})`, idx?.name ?? ans?.name);
   if (answerIdx && answer === undefined) answer = options[answerIdx];
   const id = pick(obj, fields.id);
-  const src = pick(obj, fields.source);
   return {
-    source: typeof src?.value === 'string' && src.value ? src.value : at.source,
+    // The caller's source: a JSON file's group key, as the reference sets it over an item's own
+    // (m1 src/eval/inference_keep_think.py, load_huatuo_eval_data); a JSONL/CSV item's source field.
+    source: at.source,
     index: at.index,
     ...(typeof id?.value === 'string' || typeof id?.value === 'number' ? { id: String(id.value) } : {}),
-    question: q.value,
+    question: q.value.trim(),
     options,
     ...(answerIdx ? { answerIdx } : {}),
     ...(answer !== undefined ? { answer } : {}),
@@ -111,63 +115,45 @@ export function toItem(raw: unknown, at: { file: string; line: number; source: s
 
 const isProblem = (x: BenchItem | BenchProblem): x is BenchProblem => 'message' in x;
 
-function lineCol(text: string, offset: number): { line: number; column: number } {
-  let line = 1;
-  let last = -1;
-  for (let i = text.indexOf('\n'); i >= 0 && i < offset; i = text.indexOf('\n', i + 1)) {
-    line++;
-    last = i;
+/** A JSON item's text parsed, or where and why it is not JSON (offset within the text). */
+function parseJsonText(text: string): { value: unknown } | { offset: number; message: string } {
+  try {
+    return { value: JSON.parse(text) as unknown };
+  } catch {
+    // The native parser is fast but vague; jsonc-parser says where and what.
+    const errors: ParseError[] = [];
+    parseJsonc(text, errors, { disallowComments: true, allowTrailingComma: false });
+    const e = errors[0];
+    return { offset: e?.offset ?? 0, message: `malformed JSON: ${e ? printParseErrorCode(e.error) : 'not JSON'}` };
   }
-  return { line, column: offset - last };
 }
 
+/**
+ * m1/HuatuoGPT JSON: the file is cut into item spans (linear, see scan.ts) and each item parsed on
+ * its own, so a malformed item is reported and the others still load.
+ */
 export function parseJsonBench(text: string, file: string, fields = DEFAULT_FIELDS): ParsedBench {
-  const errors: ParseError[] = [];
-  const data: unknown = parseJsonc(text, errors, { disallowComments: true, allowTrailingComma: false });
-  if (errors.length) {
-    const e = errors[0]!;
-    return { items: [], problems: [{ file, ...lineCol(text, e.offset), message: `malformed JSON: ${printParseErrorCode(e.error)}` }] };
-  }
-  const groups: Array<[string, unknown]> = Array.isArray(data) ? [['default', data]] : typeof data === 'object' && data !== null ? Object.entries(data) : [];
-  if (!groups.length) return { items: [], problems: [{ file, line: 1, column: 1, message: 'expected an object of source → items, or an array of items' }] };
-  const out: ParsedBench = { items: [], problems: [] };
-  // Item lines: find each item's opening brace in order (cheap and exact for well-formed JSON).
-  let cursor = 0;
-  for (const [source, list] of groups) {
-    if (!Array.isArray(list)) {
-      out.problems.push({ file, ...lineCol(text, text.indexOf(JSON.stringify(source))), field: source, message: `source "${source}" must be a list of items` });
+  const starts = lineStarts(text);
+  const at = (offset: number) => lineColAt(starts, offset);
+  const scan = scanJsonItems(text);
+  const out: ParsedBench = { items: [], problems: scan.problems.map((p) => ({ file, ...at(p.offset), ...(p.field !== undefined ? { field: p.field } : {}), message: p.message })) };
+  for (const span of scan.items) {
+    const where = at(span.start);
+    if (span.problem) {
+      out.problems.push({ file, ...where, message: span.problem });
       continue;
     }
-    cursor = Math.max(cursor, text.indexOf(JSON.stringify(source), cursor));
-    list.forEach((raw, index) => {
-      const at = text.indexOf('{', cursor + 1);
-      if (at >= 0) cursor = at;
-      const r = toItem(raw, { file, line: lineCol(text, Math.max(0, at)).line, source, index }, fields);
-      if (isProblem(r)) out.problems.push(r);
-      else out.items.push(r);
-      cursor = skipObject(text, cursor);
-    });
-  }
-  return out;
-}
-
-/** Index just past the JSON object starting at `start` (strings and nesting respected). */
-function skipObject(text: string, start: number): number {
-  let depth = 0;
-  let inString = false;
-  for (let i = start; i < text.length; i++) {
-    const c = text[i];
-    if (inString) {
-      if (c === '\\') i++;
-      else if (c === '"') inString = false;
-    } else if (c === '"') inString = true;
-    else if (c === '{' || c === '[') depth++;
-    else if (c === '}' || c === ']') {
-      depth--;
-      if (depth === 0) return i;
+    const parsed = parseJsonText(text.slice(span.start, span.end));
+    if ('message' in parsed) {
+      out.problems.push({ file, ...at(span.start + parsed.offset), message: parsed.message });
+      continue;
     }
+    const r = toItem(parsed.value, { file, line: where.line, source: span.source, index: span.index }, fields);
+    if (isProblem(r)) out.problems.push({ ...r, column: where.column });
+    else out.items.push(r);
   }
-  return text.length;
+  out.problems.sort((a, b) => a.line - b.line || a.column - b.column);
+  return out;
 }
 
 /** Collects the items of a line-based file (JSONL, CSV), numbering them within their source. */
@@ -208,17 +194,40 @@ export async function parseJsonlBench(path: string, fields = DEFAULT_FIELDS, fil
 
 /** CSV with a header row; options in an `options` column (JSON) or in columns A, B, C…. */
 export function parseCsvBench(text: string, file: string, fields = DEFAULT_FIELDS): ParsedBench {
-  let records: Array<{ record: Record<string, string>; info: { lines: number }; raw: string }>;
+  // Parsed as bytes so each record's end (info.bytes) places it exactly, whatever its line breaks
+  // (CRLF, quoted ones, empty lines between records).
+  const bytes = Buffer.from(text, 'utf8');
+  let rows: Array<{ record: string[]; info: { bytes: number } }>;
   try {
-    records = parseCsv(text, { columns: true, skip_empty_lines: true, info: true, raw: true, bom: true, relax_column_count: false }) as typeof records;
+    rows = parseCsv(bytes, { skip_empty_lines: true, info: true, bom: true, relax_column_count: false }) as unknown as typeof rows;
   } catch (e) {
-    const err = e as { lines?: number; message: string };
-    return { items: [], problems: [{ file, line: err.lines ?? 1, column: 1, message: `malformed CSV: ${err.message}` }] };
+    const err = e as { lines?: number; code?: string; message: string };
+    const open = err.code === 'CSV_QUOTE_NOT_CLOSED' ? unclosedQuote(text) : undefined;
+    const line = open !== undefined ? lineColAt(lineStarts(text), open).line : (err.lines ?? 1);
+    return { items: [], problems: [{ file, line, column: 1, message: `malformed CSV: ${open !== undefined ? `a quote opened on line ${line} is never closed` : err.message}` }] };
   }
+  const newlines: number[] = [];
+  for (let i = bytes.indexOf(10); i >= 0; i = bytes.indexOf(10, i + 1)) newlines.push(i);
+  /** 1-based line of the first byte at or after `at` that is not a line break. */
+  const lineFrom = (at: number) => {
+    while (bytes[at] === 10 || bytes[at] === 13) at++;
+    let lo = 0;
+    let hi = newlines.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (newlines[mid]! < at) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo + 1;
+  };
+  const [header, ...records] = rows;
+  const columns = (header?.record ?? []).map((c) => c.trim());
   const { out, add } = collector(file, fields);
-  for (const { record, info, raw: rawText } of records) {
-    // info.lines is where the record ends; a quoted line break makes it start earlier.
-    const line = info.lines - (rawText.replace(/\r?\n$/, '').match(/\n/g)?.length ?? 0);
+  let end = header?.info.bytes ?? 0;
+  for (const { record: cells, info } of records) {
+    const line = lineFrom(end);
+    end = info.bytes;
+    const record = Object.fromEntries(columns.map((c, i) => [c, cells[i] ?? '']));
     const raw: Record<string, unknown> = { ...record };
     const letters = OPTION_LETTERS.split('').filter((l) => record[l] !== undefined && record[l] !== '');
     if (letters.length && !pick(raw, fields.options)) raw.options = Object.fromEntries(letters.map((l) => [l, record[l]]));
@@ -233,6 +242,21 @@ export function parseCsvBench(text: string, file: string, fields = DEFAULT_FIELD
     add(raw, line);
   }
   return out;
+}
+
+/** Where the quote that is never closed opens (RFC 4180: a quote opens a field at its start; "" is a quote). */
+function unclosedQuote(text: string): number | undefined {
+  let open: number | undefined;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (open !== undefined) {
+      if (c === '"') {
+        if (text[i + 1] === '"') i++;
+        else open = undefined;
+      }
+    } else if (c === '"' && (i === 0 || ',\r\n\uFEFF'.includes(text[i - 1]!))) open = i;
+  }
+  return open;
 }
 
 export async function readBench(path: string, fields = DEFAULT_FIELDS): Promise<ParsedBench> {

@@ -1,11 +1,13 @@
 // Checks a benchmark file as an evaluation engineer types it: every item with its position and
 // the positions of its fields, and the problems that would corrupt the numbers computed from it
 // (malformed lines, missing fields, answers that are not options, duplicates, empty or multi-line
-// options, questions that give their answer away). JSONL is checked line by line, so an edit
-// re-checks only its lines; the duplicate index is rebuilt over the per-line results.
+// options, questions that give their answer away). Items are checked one at a time (a JSONL line,
+// or a JSON item cut out by scan.ts), so an edit re-checks only the items it touched; the
+// duplicate index is rebuilt over the per-item results.
 import { findNodeAtLocation, getNodeValue, parseTree, printParseErrorCode, type Node, type ParseError } from 'jsonc-parser';
 import { OPTION_LETTERS } from '../prompt';
 import { DEFAULT_FIELDS, toItem, type BenchItem, type FieldMap } from './format';
+import type { JsonScan } from './scan';
 
 export type RuleId =
   | 'malformed'
@@ -14,6 +16,10 @@ export type RuleId =
   | 'answer-text-mismatch'
   | 'duplicate-id'
   | 'duplicate-question'
+  /** The same question text with other options or gold: a different item, said for information. */
+  | 'same-question-text'
+  /** A source that asks each of its questions the same number of times, by design. */
+  | 'repeated-questions'
   | 'empty-option'
   | 'multiline-option'
   | 'answer-in-question'
@@ -29,6 +35,8 @@ export const DEFAULT_SEVERITY: Record<RuleId, Severity> = {
   'answer-text-mismatch': 'warning',
   'duplicate-id': 'error',
   'duplicate-question': 'warning',
+  'same-question-text': 'information',
+  'repeated-questions': 'information',
   'empty-option': 'error',
   'multiline-option': 'warning',
   'answer-in-question': 'warning',
@@ -59,6 +67,8 @@ export interface DupEntry {
   id?: string;
   /** The question, normalized and hashed (see questionKey). */
   key?: string;
+  /** Question, options and gold together (see itemIdentity): equal only for an exact repeat. */
+  full?: string;
   idSpan?: [number, number];
   questionSpan?: [number, number];
   /** Where a removal starts and ends (with its separator). */
@@ -70,6 +80,7 @@ export interface LintItem extends DupEntry {
   /** In JSONL results, a slim copy (question shortened, no options): hovers read the line again. */
   item: BenchItem;
   key: string;
+  full: string;
   /** The item's span in the document (a JSON object, or its JSONL line). */
   start: number;
   end: number;
@@ -81,14 +92,23 @@ export interface LintResult {
   problems: LintProblem[];
 }
 
-/** A valid item as a duplicate-index entry. */
+const normalized = (text: string) => text.toLowerCase().replace(/\s+/g, ' ').trim();
 
 /**
  * A question's identity for the duplicate check: case and spacing ignored, hashed (two 32-bit
  * FNV-1a variants and the length) so a large file's index does not hold every question twice.
  */
 export function questionKey(question: string): string {
-  const q = question.toLowerCase().replace(/\s+/g, ' ').trim();
+  return hashKey(normalized(question));
+}
+
+/** An item's identity: its question, options and gold letter (case and spacing ignored), hashed. */
+export function itemIdentity(item: Pick<BenchItem, 'question' | 'options' | 'answerIdx'>): string {
+  const options = Object.entries(item.options).map(([l, o]) => `${l}\u0001${normalized(o)}`);
+  return hashKey([normalized(item.question), ...options, item.answerIdx ?? ''].join('\u0000'));
+}
+
+function hashKey(q: string): string {
   let a = 0x811c9dc5;
   let b = 0x01000193;
   for (let i = 0; i < q.length; i++) {
@@ -110,7 +130,9 @@ function propNode(obj: Node, names: string[]): { name: string; value: Node } | u
 }
 
 /** Problems of one item object (all but the duplicates, which need every item). */
-function lintObject(obj: Node, at: { source: string; index: number; line: number }, fields: FieldMap, removal: [number, number]): { item?: LintItem; invalid?: DupEntry; problems: LintProblem[] } {
+function lintObject(obj: Node, at: { source: string; index: number; line: number }, fields: FieldMap): { item?: LintItem; invalid?: DupEntry; problems: LintProblem[] } {
+  // The removal span is known only where the items are put together (ItemPlaces).
+  const removal = NO_SPAN;
   const problems: LintProblem[] = [];
   // An item that cannot run still holds its id and question for the duplicate checks.
   const invalid = (): DupEntry => {
@@ -152,7 +174,8 @@ function lintObject(obj: Node, at: { source: string; index: number; line: number
     const text = String(node.value);
     const [start, end] = [node.offset, node.offset + node.length];
     if (!text.trim()) problems.push({ rule: 'empty-option', message: `option ${letter} is empty`, start, end });
-    else if (/[\r\n]/.test(text)) problems.push({ rule: 'multiline-option', message: `option ${letter} has a line break: the paper's option matching reads options line by line, so it can match the wrong option`, start, end, fix: { title: 'Replace the line breaks with spaces', start, end, text: JSON.stringify(text.replace(/\s*[\r\n]+\s*/g, ' ')) } });
+    // A line break at either end is stripped with the option (m1 src/collect_eval_data/collect_eval_data.py, strip_string).
+    else if (/[\r\n]/.test(text.trim())) problems.push({ rule: 'multiline-option', message: `option ${letter} has a line break: the paper's option matching reads options line by line, so it can match the wrong option`, start, end, fix: { title: 'Replace the line breaks with spaces', start, end, text: JSON.stringify(text.trim().replace(/\s*[\r\n]+\s*/g, ' ')) } });
   }
   const ans = propNode(obj, fields.answer);
   if (ans?.value.type === 'string' && item.answerIdx) {
@@ -186,102 +209,96 @@ function lintObject(obj: Node, at: { source: string; index: number; line: number
     problems.push({ rule: 'answer-in-question', message: `the question ends with its answer ("${giveaway[0].trim()}"): the model can copy it`, start: questionSpan[0], end: questionSpan[1] });
   }
   const id = propNode(obj, fields.id);
-  return { item: { item, source: item.source, index: item.index, line: item.line, id: item.id, key: questionKey(item.question), start: whole[0], end: whole[1], idSpan: id ? span(id.value, obj) : undefined, questionSpan, removal }, problems };
+  return { item: { item, source: item.source, index: item.index, line: item.line, id: item.id, key: questionKey(item.question), full: itemIdentity(item), start: whole[0], end: whole[1], idSpan: id ? span(id.value, obj) : undefined, questionSpan, removal }, problems };
 }
 
-interface DupRef {
-  source: string;
-  index: number;
-  line: number;
-  id?: string;
-  key?: string;
+/** An item as the duplicate rules see it; spans relative to `base`. */
+export interface DupSource {
+  count: number;
+  entry(ref: number): DupEntry | undefined;
+  base(ref: number): number;
+  removal(ref: number): Fix;
 }
 
 /**
- * The duplicate rules, fed item by item in file order (the first of each pair stays): ids, and
- * questions (also across sources). Items are referred to by a number the caller can describe,
- * so a JSONL check need not build an entry per line.
+ * The duplicate rules over items in file order (the first of each pair stays):
+ * - an id used twice is an error (removable only when the items are identical);
+ * - an exact repeat (question, options and gold) is a duplicate, removable;
+ * - the same question text with other options or gold is a different item: information only;
+ * - a source that asks each of its questions the same number of times (k ≥ 2) repeats by design: said
+ *   once for the source, its repeats not item by item.
  */
-class DuplicateFinder {
-  private readonly ids = new Map<string, number>();
-  private readonly questions = new Map<string, number>();
-
-  constructor(
-    private readonly describe: (ref: number) => DupRef,
-    readonly problems: LintProblem[],
-  ) {}
-
-  private where(ref: number): string {
-    const x = this.describe(ref);
+export function findDuplicates(src: DupSource): LintProblem[] {
+  const problems: LintProblem[] = [];
+  // Sources that repeat each of their questions the same number of times.
+  const perSource = new Map<string, { first: number; counts: Map<string, number>; incomplete: boolean }>();
+  for (let ref = 0; ref < src.count; ref++) {
+    const e = src.entry(ref);
+    if (!e) continue;
+    let s = perSource.get(e.source);
+    if (!s) perSource.set(e.source, (s = { first: ref, counts: new Map(), incomplete: false }));
+    if (e.full === undefined) s.incomplete = true;
+    else s.counts.set(e.full, (s.counts.get(e.full) ?? 0) + 1);
+  }
+  const byDesign = new Map<string, Set<string>>();
+  for (const [source, s] of perSource) {
+    const k = s.counts.values().next().value ?? 0;
+    // Two distinct questions at least: one question twice is a plain duplicate.
+    if (s.incomplete || k < 2 || s.counts.size < 2 || [...s.counts.values()].some((c) => c !== k)) continue;
+    byDesign.set(source, new Set());
+    const e = src.entry(s.first)!;
+    const span = e.questionSpan ?? e.idSpan ?? [0, 1];
+    const base = src.base(s.first);
+    problems.push({ rule: 'repeated-questions', message: `${source}: ${s.counts.size} distinct questions, each ${k}× (repeated by design: not reported item by item, and its intervals count distinct questions)`, start: base + span[0], end: base + span[1] });
+  }
+  const where = (ref: number): string => {
+    const x = src.entry(ref)!;
     return `${x.source} #${x.index + 1}${x.id !== undefined ? ` (${x.id})` : ''}, line ${x.line}`;
-  }
-
-  /** Spans are relative to `base`; `removal` is only built for a duplicate. */
-  add(ref: number, e: Pick<DupEntry, 'source' | 'id' | 'key' | 'idSpan' | 'questionSpan'>, base: number, removal: () => Fix): void {
-    const { id, key, idSpan, questionSpan } = e;
-    if (id !== undefined && idSpan) {
-      const first = this.ids.get(id);
-      if (first === undefined) this.ids.set(id, ref);
-      else this.problems.push({ rule: 'duplicate-id', message: `id "${id}" is also ${this.where(first)}`, start: base + idSpan[0], end: base + idSpan[1], ...(key !== undefined && this.describe(first).key === key ? { fix: removal() } : {}) });
+  };
+  const ids = new Map<string, number>();
+  const items = new Map<string, number>();
+  const questions = new Map<string, number>();
+  for (let ref = 0; ref < src.count; ref++) {
+    const e = src.entry(ref);
+    if (!e) continue;
+    const base = src.base(ref);
+    const sameItem = (other: number) => e.full !== undefined && src.entry(other)!.full === e.full;
+    if (e.id !== undefined && e.idSpan) {
+      const first = ids.get(e.id);
+      if (first === undefined) ids.set(e.id, ref);
+      else problems.push({ rule: 'duplicate-id', message: `id "${e.id}" is also ${where(first)}`, start: base + e.idSpan[0], end: base + e.idSpan[1], ...(sameItem(first) ? { fix: src.removal(ref) } : {}) });
     }
-    if (key === undefined || !questionSpan) return;
-    const first = this.questions.get(key);
-    if (first === undefined) this.questions.set(key, ref);
-    else this.problems.push({ rule: 'duplicate-question', message: `the same question is ${this.where(first)}${this.describe(first).source !== e.source ? ' (another source)' : ''}`, start: base + questionSpan[0], end: base + questionSpan[1], fix: removal() });
+    if (e.key === undefined || !e.questionSpan) continue;
+    const span: [number, number] = [base + e.questionSpan[0], base + e.questionSpan[1]];
+    const seenInSource = byDesign.get(e.source);
+    if (e.full !== undefined && seenInSource) {
+      // Repeats inside a repeating source were said once for the source.
+      if (seenInSource.has(e.full)) continue;
+      seenInSource.add(e.full);
+    }
+    const firstItem = e.full === undefined ? undefined : items.get(e.full);
+    if (firstItem !== undefined) {
+      problems.push({ rule: 'duplicate-question', message: `the same question, options and answer are ${where(firstItem)}${src.entry(firstItem)!.source !== e.source ? ' (another source)' : ''}`, start: span[0], end: span[1], fix: src.removal(ref) });
+      continue;
+    }
+    if (e.full !== undefined) items.set(e.full, ref);
+    const firstQuestion = questions.get(e.key);
+    if (firstQuestion === undefined) questions.set(e.key, ref);
+    else problems.push({ rule: 'same-question-text', message: `the same question text is ${where(firstQuestion)}${src.entry(firstQuestion)!.source !== e.source ? ' (another source)' : ''}, with other options or answer: a different item, not a duplicate`, start: span[0], end: span[1] });
   }
+  return problems;
 }
 
-/** Duplicates across the whole file (ids, and questions across sources too), in file order. */
+/** Duplicates among entries with absolute spans (CSV). */
 export function duplicateProblems(entries: DupEntry[]): LintProblem[] {
-  const finder = new DuplicateFinder((ref) => entries[ref]!, []);
-  entries.forEach((e, ref) => finder.add(ref, e, 0, () => ({ title: 'Remove this duplicate item', start: e.removal[0], end: e.removal[1], text: '' })));
-  return finder.problems;
+  return findDuplicates({ count: entries.length, entry: (ref) => entries[ref], base: () => 0, removal: (ref) => ({ title: 'Remove this duplicate item', start: entries[ref]!.removal[0], end: entries[ref]!.removal[1], text: '' }) });
 }
 
 function malformed(errors: ParseError[], base: number): LintProblem[] {
   return errors.slice(0, 1).map((e) => ({ rule: 'malformed' as const, message: `malformed JSON: ${printParseErrorCode(e.error)}`, start: base + e.offset, end: base + e.offset + Math.max(1, e.length) }));
 }
 
-function lineAt(text: string, offset: number): number {
-  let line = 1;
-  for (let i = text.indexOf('\n'); i >= 0 && i < offset; i = text.indexOf('\n', i + 1)) line++;
-  return line;
-}
-
-/** An m1/HuatuoGPT JSON file: the whole tree is parsed again on each change. */
-export function lintJson(text: string, fields = DEFAULT_FIELDS): LintResult {
-  const errors: ParseError[] = [];
-  const root = parseTree(text, errors, { disallowComments: true, allowTrailingComma: false });
-  if (errors.length || !root) return { items: [], problems: malformed(errors, 0) };
-  const groups: Array<[string, Node]> = root.type === 'array' ? [['default', root]] : root.type === 'object' ? (root.children ?? []).map((p) => [String(p.children![0]!.value), p.children![1]!]) : [];
-  const out: LintResult = { items: [], problems: [] };
-  const entries: DupEntry[] = [];
-  for (const [source, list] of groups) {
-    if (list.type !== 'array') continue;
-    const children = list.children ?? [];
-    children.forEach((obj, index) => {
-      // Removing an item takes its comma with it (the one after, or before the last item).
-      const next = children[index + 1];
-      const prev = children[index - 1];
-      const removal: [number, number] = next ? [obj.offset, next.offset] : prev ? [prev.offset + prev.length, obj.offset + obj.length] : [obj.offset, obj.offset + obj.length];
-      if (obj.type !== 'object') {
-        out.problems.push({ rule: 'missing-field', message: 'an item must be an object', start: obj.offset, end: obj.offset + obj.length });
-        return;
-      }
-      const r = lintObject(obj, { source, index, line: lineAt(text, obj.offset) }, fields, removal);
-      if (r.item) {
-        out.items.push(r.item);
-        entries.push(r.item);
-      }
-      if (r.invalid) entries.push(r.invalid);
-      out.problems.push(...r.problems);
-    });
-  }
-  out.problems.push(...duplicateProblems(entries));
-  return out;
-}
-
-/** One JSONL line's own result (offsets relative to the line). */
+/** One item's own result (offsets relative to the item's text: a JSONL line, or a JSON item). */
 export interface LineResult {
   item?: LintItem;
   invalid?: DupEntry;
@@ -289,20 +306,25 @@ export interface LineResult {
   source?: string;
 }
 
-export function lintJsonlLine(line: string, fields = DEFAULT_FIELDS): LineResult {
-  if (!line.trim()) return { problems: NO_PROBLEMS };
+/**
+ * Checks one item's text: a JSONL line (its source from its source field), or a JSON item
+ * (`source` is its group key). The item is kept slim unless `whole` (for a hover).
+ */
+export function lintItemText(text: string, fields = DEFAULT_FIELDS, opts: { source?: string; whole?: boolean } = {}): LineResult {
+  if (!text.trim()) return { problems: NO_PROBLEMS };
   const errors: ParseError[] = [];
-  const obj = parseTree(line, errors, { disallowComments: true, allowTrailingComma: false });
+  const obj = parseTree(text, errors, { disallowComments: true, allowTrailingComma: false });
   if (errors.length || !obj) return { problems: malformed(errors, 0) };
-  if (obj.type !== 'object') return { problems: [{ rule: 'missing-field', message: 'an item must be an object', start: 0, end: line.length }] };
+  if (obj.type !== 'object') return { problems: [{ rule: 'missing-field', message: 'an item must be an object', start: 0, end: text.length }] };
   const src = propNode(obj, fields.source)?.value.value;
-  const source = typeof src === 'string' && src ? src : 'default';
-  // Index and line are filled in when the lines are put together; the removal span then too.
-  const r = lintObject(obj, { source, index: 0, line: 0 }, fields, NO_SPAN);
+  const source = opts.source ?? (typeof src === 'string' && src ? src : 'default');
+  // Index and line are filled in when the items are put together; the removal span then too.
+  const r = lintObject(obj, { source, index: 0, line: 0 }, fields);
   const result: LineResult = { problems: r.problems.length ? r.problems : NO_PROBLEMS, source };
   if (r.invalid) result.invalid = r.invalid;
-  if (r.item) {
-    // Keep little per line: a large file would otherwise be held twice (its text, and its items).
+  if (r.item && opts.whole) result.item = r.item;
+  else if (r.item) {
+    // Keep little per item: a large file would otherwise be held twice (its text, and its items).
     const { item } = r.item;
     const slim: BenchItem = { source: item.source, index: 0, question: ownCopy(item.question.slice(0, 60)), options: NO_OPTIONS, line: 0 };
     if (item.id !== undefined) slim.id = item.id;
@@ -319,28 +341,24 @@ const NO_SPAN: [number, number] = Object.freeze([0, 0]) as unknown as [number, n
 /** A slice that does not keep the whole string it was cut from alive (V8 shares slices). */
 const ownCopy = (s: string) => (s.length < 13 ? s : (JSON.parse(JSON.stringify(s)) as string));
 
-/** Where a JSONL document's lines are: offsets come from the editor's own line index. */
-export interface LineIndex {
-  start(line: number): number;
-  length(line: number): number;
+/** Where each item's text starts and which line that is; a removal takes its separator with it. */
+export interface ItemPlaces {
+  start(i: number): number;
+  line(i: number): number;
+  removal(i: number): [number, number];
 }
 
 /**
- * Checks a JSONL file from its per-line results: numbers the items within their sources and
- * finds duplicates by line, then gives absolute positions only to what it reports. Runs after
- * every edit, so it allocates nothing per line that has no problem.
+ * Puts per-item results together: numbers the items within their sources (`index` given for
+ * JSON, counted for JSONL), moves their problems to absolute positions and finds duplicates.
+ * Runs after every edit, so it allocates nothing per item that has no problem.
  */
-export function checkJsonl(lines: LineResult[], at: LineIndex): { problems: LintProblem[]; items: number } {
+export function checkItems(results: LineResult[], at: ItemPlaces, index?: (i: number) => number): { problems: LintProblem[]; items: number } {
   const problems: LintProblem[] = [];
   const counts = new Map<string, number>();
-  const describe = (i: number): DupRef => {
-    const r = lines[i]!;
-    return r.item ? { source: r.item.source, index: r.item.index, line: i + 1, id: r.item.id, key: r.item.key } : r.invalid!;
-  };
-  const finder = new DuplicateFinder(describe, problems);
   let items = 0;
-  for (let i = 0; i < lines.length; i++) {
-    const r = lines[i]!;
+  for (let i = 0; i < results.length; i++) {
+    const r = results[i]!;
     if (r.problems.length) {
       const base = at.start(i);
       for (const p of r.problems) {
@@ -352,25 +370,73 @@ export function checkJsonl(lines: LineResult[], at: LineIndex): { problems: Lint
     const e = r.item ?? r.invalid;
     if (!e) continue;
     if (r.item) {
-      // Numbered within its source, in file order; the line's own objects carry it.
-      const index = counts.get(r.item.source) ?? 0;
-      counts.set(r.item.source, index + 1);
-      r.item.index = r.item.item.index = index;
+      const n = index ? index(i) : (counts.get(r.item.source) ?? 0);
+      counts.set(r.item.source, n + 1);
+      r.item.index = r.item.item.index = n;
       items++;
-    }
-    e.line = r.item ? (r.item.item.line = i + 1) : i + 1;
-    if (e.key === undefined && e.id === undefined) continue;
-    finder.add(i, e, at.start(i), () => ({ title: 'Remove this duplicate item', start: at.start(i), end: at.start(i) + at.length(i), text: '' }));
+    } else if (index) e.index = index(i);
+    e.line = at.line(i);
+    if (r.item) r.item.item.line = e.line;
   }
+  problems.push(
+    ...findDuplicates({
+      count: results.length,
+      entry: (i) => {
+        const e = results[i]!.item ?? results[i]!.invalid;
+        return e && (e.key !== undefined || e.id !== undefined) ? e : undefined;
+      },
+      base: (i) => at.start(i),
+      removal: (i) => {
+        const [start, end] = at.removal(i);
+        return { title: 'Remove this duplicate item', start, end, text: '' };
+      },
+    }),
+  );
   return { problems, items };
 }
 
-/** A JSONL line's item with absolute positions (after checkJsonl numbered it). */
-export function jsonlItem(r: LineResult, i: number, at: LineIndex): LintItem | undefined {
+/** Where a JSONL document's lines are: offsets come from the editor's own line index. */
+export interface LineIndex {
+  start(line: number): number;
+  length(line: number): number;
+}
+
+export const jsonlPlaces = (at: LineIndex): ItemPlaces => ({ start: (i) => at.start(i), line: (i) => i + 1, removal: (i) => [at.start(i), at.start(i) + at.length(i)] });
+
+/**
+ * A JSON file's places: item spans from the scan; removing an item takes its comma with it (the
+ * one after, or before the last item of its list).
+ */
+export function jsonPlaces(scan: JsonScan, line: (offset: number) => number): ItemPlaces {
+  const spans = scan.items;
+  return {
+    start: (i) => spans[i]!.start,
+    line: (i) => line(spans[i]!.start),
+    removal: (i) => {
+      const s = spans[i]!;
+      const next = spans[i + 1];
+      const prev = spans[i - 1];
+      if (next && next.source === s.source && next.index === s.index + 1) return [s.start, next.start];
+      if (prev && prev.source === s.source && prev.index === s.index - 1) return [prev.end, s.end];
+      return [s.start, s.end];
+    },
+  };
+}
+
+/** The problems of a JSON file's structure (outside its items), and of items too deep to parse. */
+export function scanProblems(scan: JsonScan): LintProblem[] {
+  return [
+    ...scan.problems.map((p) => ({ rule: 'malformed' as const, message: p.message, start: p.offset, end: p.offset + p.length })),
+    ...scan.items.filter((s) => s.problem).map((s) => ({ rule: 'malformed' as const, message: `malformed JSON: ${s.problem}`, start: s.start, end: s.start + 1 })),
+  ];
+}
+
+/** An item's result with absolute positions (after checkItems numbered it). */
+export function placedItem(r: LineResult, i: number, at: ItemPlaces): LintItem | undefined {
   const it = r.item;
   if (!it) return undefined;
   const base = at.start(i);
   const shift = (x: [number, number]): [number, number] => [base + x[0], base + x[1]];
   const { item } = it;
-  return { item, source: item.source, index: item.index, line: i + 1, id: item.id, key: it.key, start: base + it.start, end: base + it.end, idSpan: it.idSpan ? shift(it.idSpan) : undefined, questionSpan: shift(it.questionSpan), removal: [base, base + at.length(i)] };
+  return { item, source: item.source, index: item.index, line: item.line, id: item.id, key: it.key, full: it.full, start: base + it.start, end: base + it.end, idSpan: it.idSpan ? shift(it.idSpan) : undefined, questionSpan: shift(it.questionSpan), removal: at.removal(i) };
 }

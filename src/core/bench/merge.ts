@@ -3,9 +3,9 @@
 import { appendFile, mkdir, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { M1Error } from '../errors';
-import { itemKey, readRunFile, sameSettings, type RunHeader, type RunRecord } from './runFile';
+import { itemKey, readRunFile, sameSettings, tornNote, type RunHeader, type RunRecord } from './runFile';
 
-export async function mergeRunFiles(paths: string[], out: string): Promise<{ header: RunHeader; records: RunRecord[]; duplicates: number }> {
+export async function mergeRunFiles(paths: string[], out: string): Promise<{ header: RunHeader; records: RunRecord[]; duplicates: number; notes: string[] }> {
   if (paths.length < 2) throw new M1Error('bad-input', 'Give at least two run files to merge.');
   const files = await Promise.all(paths.map(async (p) => ({ path: p, ...(await readRunFile(p)) })));
   const first = files[0]!;
@@ -36,5 +36,5 @@ export async function mergeRunFiles(paths: string[], out: string): Promise<{ hea
   await writeFile(out, `${JSON.stringify(header)}\n`);
   const records = [...byKey.values()];
   for (let i = 0; i < records.length; i += 500) await appendFile(out, records.slice(i, i + 500).map((r) => `${JSON.stringify(r)}\n`).join(''));
-  return { header, records, duplicates };
+  return { header, records, duplicates, notes: files.flatMap((f) => (f.torn ? [tornNote(f.path, f.torn)] : [])) };
 }

@@ -7,6 +7,7 @@ import { isAbsolute, join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { EngineSettings } from '../engine';
 import { M1Error } from '../errors';
+import { headerProblem, recordProblem } from './runSchema';
 
 export interface RunHeader {
   type: 'header';
@@ -21,6 +22,10 @@ export interface RunHeader {
   planned?: number;
   /** The subset, in words, when the run does not cover the whole file. */
   subset?: string;
+  /** The servers it ran on (absent in older files). */
+  hosts?: string[];
+  /** Per host: the server's kind and version and the sampling options sent (absent in older files). */
+  servers?: Array<{ kind?: string; version?: string; sampling?: Record<string, number>; caveat?: string }>;
 }
 
 export interface RunRecord {
@@ -70,8 +75,7 @@ export async function hashFile(path: string): Promise<string> {
   return `sha256:${h.digest('hex')}`;
 }
 
-const isHeader = (x: unknown): x is RunHeader =>
-  typeof x === 'object' && x !== null && (x as RunHeader).type === 'header' && typeof (x as RunHeader).benchHash === 'string' && typeof (x as RunHeader).settings === 'object';
+export const isHeader = (x: unknown): x is RunHeader => headerProblem(x) === undefined;
 
 /**
  * A record line without its rounds (the thoughts: nearly all of its bytes), for views that only
@@ -79,7 +83,7 @@ const isHeader = (x: unknown): x is RunHeader =>
  * a JSON string (its quote would be escaped), so the cut is exact; any doubt falls back to the
  * whole line.
  */
-function parseWithoutRounds(line: string): unknown {
+export function parseWithoutRounds(line: string): unknown {
   const start = line.indexOf(',"rounds":[');
   const end = start < 0 ? -1 : line.indexOf('],"ms":', start);
   if (end < 0) return JSON.parse(line);
@@ -91,13 +95,14 @@ function parseWithoutRounds(line: string): unknown {
 }
 
 /**
- * Reads a run file: its header and the records written so far (a torn last line is ignored).
- * `rounds: false` leaves the thoughts out (records then have `rounds: []`), which is what makes a
- * large run's results open quickly.
+ * Reads a run file: its header and the records written so far, each checked against the run
+ * file's schema. A torn last line (a kill mid-write) is left out and its line number returned as
+ * `torn`, for the reader to say so. `rounds: false` leaves the thoughts out (records then have
+ * `rounds: []`), which is what makes a large run's results open quickly.
  */
-export async function readRunFile(path: string, o: { rounds?: boolean } = {}): Promise<{ header: RunHeader; records: RunRecord[] }> {
+export async function readRunFile(path: string, o: { rounds?: boolean } = {}): Promise<{ header: RunHeader; records: RunRecord[]; torn?: number }> {
   const parse = o.rounds === false ? parseWithoutRounds : (l: string) => JSON.parse(l) as unknown;
-  const parsed: unknown[] = [];
+  const parsed: Array<{ value: unknown; n: number }> = [];
   let pending: { line: string; n: number } | undefined;
   let n = 0;
   // Line by line: a large run file is never held as one string.
@@ -106,31 +111,46 @@ export async function readRunFile(path: string, o: { rounds?: boolean } = {}): P
     if (!line.trim()) continue;
     if (pending) throw new M1Error('bad-input', `${path}:${pending.n}: not a run file line`);
     try {
-      parsed.push(n === 1 ? JSON.parse(line) : parse(line));
+      parsed.push({ value: n === 1 ? JSON.parse(line) : parse(line), n });
     } catch {
       pending = { line, n }; // only the last line may be torn (a kill mid-write)
     }
   }
-  const header = parsed[0];
-  if (!isHeader(header)) throw new M1Error('bad-input', `${path} is not an m1 run file (no header line).`);
+  const header = parsed[0]?.value;
+  const problem = header === undefined ? 'no header line' : headerProblem(header);
+  if (problem || !isHeader(header)) throw new M1Error('bad-input', `${path} is not an m1 run file (${parsed[0] ? `line ${parsed[0].n}: ` : ''}${problem ?? 'no header line'}).`);
   const seen = new Map<string, RunRecord>();
-  for (const r of parsed.slice(1) as RunRecord[]) seen.set(itemKey(r), r);
-  return { header, records: [...seen.values()] };
+  for (const { value, n: at } of parsed.slice(1)) {
+    const problem = recordProblem(value);
+    if (problem) throw notARecord(path, at, problem);
+    seen.set(itemKey(value as RunRecord), value as RunRecord);
+  }
+  return { header, records: [...seen.values()], ...(pending ? { torn: pending.n } : {}) };
 }
+
+const notARecord = (path: string, line: number, problem: string) => new M1Error('bad-input', `${path}:${line}: not a run record: ${problem}.`);
+
+/** What a reader says about a torn last line it left out. */
+export const tornNote = (path: string, line: number) => `${path}:${line}: a torn last line (a run stopped mid-write) was left out; resuming the run cuts it off and runs that item again.`;
 
 /** One item's full record (with its thought), read again from the run file. */
 export async function readRunRecord(path: string, key: string): Promise<RunRecord | undefined> {
-  let found: RunRecord | undefined;
+  let found: { value: unknown; n: number } | undefined;
+  let n = 0;
   for await (const line of createInterface({ input: createReadStream(path, 'utf8'), crlfDelay: Infinity })) {
+    n++;
     if (!line.includes('"index":')) continue;
     try {
       const r = JSON.parse(line) as RunRecord;
-      if (itemKey(r) === key) found = r; // the last copy wins, as in readRunFile
+      if (itemKey(r) === key) found = { value: r, n }; // the last copy wins, as in readRunFile
     } catch {
       // a torn last line
     }
   }
-  return found;
+  // Checked like every record read: a trace is built from all of its fields.
+  const problem = found && recordProblem(found.value);
+  if (problem) throw notARecord(path, found!.n, problem);
+  return found?.value as RunRecord | undefined;
 }
 
 /** The header line alone, without reading the rest of a possibly large file. */

@@ -3,15 +3,20 @@
 // duplicating an item. The run file's header pins the benchmark (hash) and the settings.
 import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { appendFile, mkdir } from 'node:fs/promises';
+import { appendFile, mkdir, rm } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { Backend } from '../backends/backend';
-import { askM1, type EngineEvent, type EngineResult, type EngineSettings } from '../engine';
+import { askModel } from '../chat/protocol';
+import { thinkStopCaveat } from '../backends/caveats';
+import { runContextTokens, type EngineEvent, type EngineResult, type EngineSettings } from '../engine';
 import { M1Error } from '../errors';
+import { refuseLink } from '../safeWrite';
 import { scoreResponse } from '../score';
-import { wilson } from '../stats';
+import { accuracyOverDistinct } from '../stats';
 import type { BenchItem } from './format';
 import { HostPool, type HostReport } from './hostPool';
+import { itemIdentity, questionKey } from './lint';
+import { lockRunFile, trimTornLine } from './runLock';
 import { itemKey, readRunFile, sameSettings, type RunHeader, type RunRecord } from './runFile';
 
 export interface RunOptions {
@@ -41,16 +46,20 @@ export interface RunOptions {
   ask?: (item: BenchItem, backend: Backend, settings: EngineSettings, signal: AbortSignal) => Promise<EngineResult>;
   /** Keep each round's chunk lengths in the record (sweeps cut smaller budgets from them). */
   keepChunks?: boolean;
+  /** The run's one context size; the largest item's at these settings unless given (a sweep's is its largest budget's). */
+  contextTokens?: number;
+  /** Something the user should know that does not stop the run (a torn line cut off on resume). */
+  onNotice?: (message: string) => void;
 }
 
 /** The engine on one item, recording the streamed chunks' lengths when asked to. */
-async function askItem(item: BenchItem, backend: Backend, settings: EngineSettings, signal: AbortSignal, chunks?: number[][]): Promise<EngineResult> {
+async function askItem(item: BenchItem, backend: Backend, settings: EngineSettings, signal: AbortSignal, contextTokens: number, chunks?: number[][]): Promise<EngineResult> {
   const onEvent = chunks
     ? (ev: EngineEvent) => {
         if (ev.type === 'think') (chunks[ev.round] ??= []).push(ev.text.length);
       }
     : undefined;
-  return askM1({ question: item.question, options: item.options }, { backend, settings, signal }, onEvent);
+  return askModel({ question: item.question, options: item.options }, { backend, settings, signal, contextTokens }, onEvent);
 }
 
 export interface SourceSummary {
@@ -58,7 +67,10 @@ export interface SourceSummary {
   total: number;
   unscored: number;
   accuracy: number;
+  /** Over distinct questions when some are asked more than once (see `distinct`). */
   ci95: [number, number];
+  /** How many distinct questions the scored items are, when fewer than the items. */
+  distinct?: number;
 }
 
 export interface RunSummary {
@@ -85,7 +97,26 @@ function writeFailed(e: unknown, runFile: string): M1Error {
   return new M1Error('write-failed', `Could not append to ${runFile}: ${why}. Items written before this one are kept.`);
 }
 
+/**
+ * Runs the items into the run file, as its only writer: a planted link is refused, a second
+ * writer is stopped by the lock, and a torn last line is cut off (and reported) before appending.
+ */
 export async function runBenchmark(opts: RunOptions): Promise<RunSummary> {
+  await refuseLink(opts.runFile);
+  await mkdir(dirname(opts.runFile), { recursive: true });
+  const lock = await lockRunFile(opts.runFile);
+  try {
+    const torn = await trimTornLine(opts.runFile);
+    if (torn) opts.onNotice?.(`${opts.runFile}:${torn.line}: cut off a torn last line (${torn.bytes} bytes, an item a crash or a full disk left half written); that item runs again.`);
+    // A file torn inside its header has nothing left to resume: it starts again.
+    if (torn?.line === 1) await rm(opts.runFile, { force: true });
+    return await runAsOnlyWriter(opts);
+  } finally {
+    await lock.release();
+  }
+}
+
+async function runAsOnlyWriter(opts: RunOptions): Promise<RunSummary> {
   const append = opts.appendLine ?? appendToFile;
   let header: RunHeader;
   const done = new Map<string, RunRecord>();
@@ -111,7 +142,10 @@ export async function runBenchmark(opts: RunOptions): Promise<RunSummary> {
       settings: opts.settings,
       planned: opts.items.length,
       ...(opts.subset ? { subset: opts.subset } : {}),
+      hosts: opts.pool ? opts.pool.hosts.map((h) => h.backend.label) : [requireBackend(opts.backend).label],
+      servers: await describeServers(opts.pool ? opts.pool.hosts.map((h) => h.backend) : [requireBackend(opts.backend)]),
     };
+    for (const caveat of new Set(header.servers?.map((x) => x.caveat).filter((c): c is string => !!c))) opts.onNotice?.(caveat);
     await mkdir(dirname(opts.runFile), { recursive: true });
     await append(opts.runFile, `${JSON.stringify(header)}\n`).catch((e: unknown) => {
       throw writeFailed(e, opts.runFile);
@@ -134,6 +168,8 @@ export async function runBenchmark(opts: RunOptions): Promise<RunSummary> {
   // Appends are chained so lines never interleave.
   let writes = Promise.resolve();
 
+  // One context size for the whole run, so a server that reloads on a change (Ollama) loads once.
+  const contextTokens = opts.contextTokens ?? runContextTokens(opts.items, opts.settings);
   const pool = opts.pool ?? new HostPool([{ backend: requireBackend(opts.backend), slots: Math.max(1, opts.concurrency ?? 1) }]);
   const several = pool.hosts.length > 1;
 
@@ -156,7 +192,7 @@ export async function runBenchmark(opts: RunOptions): Promise<RunSummary> {
       try {
         const settings = host.model ? { ...opts.settings, model: host.model } : opts.settings;
         chunks = opts.keepChunks ? [] : undefined;
-        result = opts.ask ? await opts.ask(item, host.backend, settings, controller.signal) : await askItem(item, host.backend, settings, controller.signal, chunks);
+        result = opts.ask ? await opts.ask(item, host.backend, settings, controller.signal) : await askItem(item, host.backend, settings, controller.signal, contextTokens, chunks);
         pool.release(host, result.tokens.think + result.tokens.answer);
       } catch (e) {
         pool.release(host);
@@ -188,7 +224,8 @@ export async function runBenchmark(opts: RunOptions): Promise<RunSummary> {
         correct: s ? s.correct : null,
         tokens: { think: result.tokens.think, answer: result.tokens.answer },
         ...(result.tokensEstimated ? { tokensEstimated: true } : {}),
-        finish: { think: result.finish.think ?? null, answer: result.finish.answer ?? null },
+        // `repetition`: the server's repetition guard ended that part (the thought then as a cut one).
+        finish: { think: result.repetitionGuard === 'think' ? 'repetition' : (result.finish.think ?? null), answer: result.repetitionGuard === 'answer' ? 'repetition' : (result.finish.answer ?? null) },
         rounds: result.rounds.map((r, i) => ({ think: r.text, waitInjected: r.waitInjected ?? null, tokens: r.tokens, finish: r.finishReason ?? null, ...(chunks ? { chunks: chunks[i] ?? [] } : {}) })),
         ms: Date.now() - started,
         ...(several ? { host: host.backend.label } : {}),
@@ -221,6 +258,17 @@ export async function runBenchmark(opts: RunOptions): Promise<RunSummary> {
   return several ? { ...summary, hosts: pool.report() } : summary;
 }
 
+/** What the header says of each server; a server that does not answer yet is left unnamed (the run says why). */
+async function describeServers(backends: Backend[]): Promise<NonNullable<RunHeader['servers']>> {
+  return Promise.all(
+    backends.map(async (b) => {
+      const info = await b.describeServer?.().catch(() => undefined);
+      const caveat = info && thinkStopCaveat(info);
+      return { ...info, ...(b.sampling ? { sampling: { ...b.sampling } } : {}), ...(caveat ? { caveat } : {}) };
+    }),
+  );
+}
+
 function requireBackend(backend: Backend | undefined): Backend {
   if (!backend) throw new M1Error('bad-input', 'A run needs a backend or a pool of hosts.');
   return backend;
@@ -235,8 +283,9 @@ export function summarize(runId: string, runFile: string, records: RunRecord[], 
   }
   const sum = (rs: RunRecord[]): SourceSummary => {
     const scored = rs.filter((r) => r.correct !== null);
-    const correct = scored.filter((r) => r.correct).length;
-    return { correct, total: scored.length, unscored: rs.length - scored.length, accuracy: scored.length ? correct / scored.length : 0, ci95: wilson(correct, scored.length) };
+    // A question asked again (same text, options and gold) is one observation for the interval.
+    const s = accuracyOverDistinct(scored.map((r) => ({ key: r.options ? itemIdentity({ question: r.question, options: r.options, answerIdx: r.answer_idx ?? undefined }) : questionKey(r.question), correct: r.correct === true })));
+    return { correct: s.correct, total: s.total, unscored: rs.length - scored.length, accuracy: s.accuracy, ci95: s.ci95, ...(s.distinct < s.total ? { distinct: s.distinct } : {}) };
   };
   const sources = Object.fromEntries([...by.entries()].map(([s, rs]) => [s, sum(rs)]));
   const accs = Object.values(sources).filter((s) => s.total > 0).map((s) => s.accuracy);

@@ -6,7 +6,7 @@
 // (temperature > 0) or when asked, each setting is a separate run instead.
 import { join } from 'node:path';
 import type { Backend } from '../backends/backend';
-import { askM1, contextTokensFor, waitString, WAIT_TOKENS, type EngineResult, type EngineSettings } from '../engine';
+import { askM1, runContextTokens, waitString, WAIT_TOKENS, type EngineResult, type EngineSettings } from '../engine';
 import { ANSWER_MARKER, CUT_ANSWER_MARKER, STOP_STRINGS, buildPrompt } from '../prompt';
 import type { BenchItem } from './format';
 import { readRunFile, itemKey, type RunRecord } from './runFile';
@@ -58,35 +58,34 @@ export function cutThought(full: RunRecord, s: SweepSetting): CutThought | undef
     const tokens = round.tokens;
     const chunks = round.chunks;
     if (tokens === undefined || !chunks) return undefined;
-    // One token a chunk; a stop token the server counted but did not stream may add one.
-    const oneEach = round.finish === 'length' ? chunks.length === tokens : tokens - chunks.length === 0 || tokens - chunks.length === 1;
-    if (!oneEach) return undefined;
-    const room = s.budget - used;
-    if (tokens > room) {
-      const text = round.think.slice(0, chunks.slice(0, room).reduce((a, b) => a + b, 0));
-      rounds.push({ text, tokens: room, finishReason: 'length' });
-      thought += text;
-      used += room;
-      finish = 'length';
-      break;
+    // One token a chunk (the stop token that ended a round is neither streamed nor counted).
+    if (chunks.length !== tokens) return undefined;
+    // What this setting's round asks for: the budget less the text so far and this round's Wait.
+    const limit = s.budget - used - (r > 0 ? WAIT_TOKENS : 0);
+    const stoppedItself = round.finish !== 'length';
+    let text = round.think;
+    let taken = tokens;
+    if (tokens > limit) {
+      text = round.think.slice(0, chunks.slice(0, limit).reduce((a, b) => a + b, 0));
+      taken = limit;
     }
-    rounds.push({ text: round.think, tokens, finishReason: (round.finish as 'stop' | 'length' | null) ?? 'stop' });
-    thought += round.think;
-    used += tokens;
-    finish = round.finish === 'length' ? 'length' : 'stop';
-    // The engine's rule for another round: the thought stopped by itself and a Wait still fits.
-    if (r >= s.waitRounds || finish !== 'stop' || used + WAIT_TOKENS >= s.budget) break;
+    // Reaching the limit, or EOS as the limit-th token, reads as length (engine's finishAt).
+    finish = tokens >= limit || (stoppedItself && tokens + 1 >= limit) ? 'length' : 'stop';
+    rounds.push({ text, tokens: taken, finishReason: finish });
+    thought += text;
+    used += taken;
+    // The engine's rule for another round: the count alone, and a Wait that still fits.
+    if (r >= s.waitRounds || used + WAIT_TOKENS >= s.budget) break;
     if (r + 1 >= full.rounds.length) return undefined; // the longer run did not go on: cannot tell
     const wait = round.waitInjected ?? waitString(thought);
     rounds[r]!.waitInjected = wait;
     thought += wait;
-    used += WAIT_TOKENS;
   }
   return { rounds, thought, used, finish };
 }
 
 /** A setting's result from a longer greedy run: its cut thought, then a fresh answer. */
-async function answerFromCut(item: BenchItem, full: RunRecord, backend: Backend, s: EngineSettings, signal: AbortSignal): Promise<EngineResult | undefined> {
+async function answerFromCut(item: BenchItem, full: RunRecord, backend: Backend, s: EngineSettings, signal: AbortSignal, contextTokens: number): Promise<EngineResult | undefined> {
   const cut = cutThought(full, s);
   if (!cut) return undefined;
   const prompt = buildPrompt({ question: item.question, options: item.options });
@@ -106,12 +105,12 @@ async function answerFromCut(item: BenchItem, full: RunRecord, backend: Backend,
       stop: STOP_STRINGS,
       temperature: s.temperature,
       seed: s.seed,
-      contextTokens: contextTokensFor(prompt, s),
+      contextTokens,
       signal,
     })) {
       if (ev.type === 'text') answer += ev.text;
       else {
-        tokens = ev.evalCount;
+        tokens = ev.textTokens ?? ev.evalCount;
         answerFinish = ev.finishReason;
       }
     }
@@ -134,7 +133,9 @@ async function answerFromCut(item: BenchItem, full: RunRecord, backend: Backend,
 export async function runSweep(o: SweepOptions): Promise<SweepResult> {
   const grid = o.waitRounds.flatMap((waitRounds) => o.budgets.map((budget) => ({ budget, waitRounds })));
   const { base, budgets, waitRounds, dir, exact, ...run } = o;
-  const runOne = (s: SweepSetting, extra: Partial<RunOptions> = {}) => runBenchmark({ ...run, settings: { ...base, ...s }, runFile: sweepFile(dir, s), ...extra });
+  // One context for every setting, sized for the largest budget: the model is loaded once.
+  const contextTokens = runContextTokens(o.items, { ...base, budget: Math.max(...budgets) });
+  const runOne = (s: SweepSetting, extra: Partial<RunOptions> = {}) => runBenchmark({ ...run, settings: { ...base, ...s }, runFile: sweepFile(dir, s), contextTokens, ...extra });
   const shared = !exact && base.temperature === 0;
   if (!shared) {
     const summaries = await Promise.all(grid.map((s) => runOne(s)));
@@ -150,10 +151,10 @@ export async function runSweep(o: SweepOptions): Promise<SweepResult> {
       runOne(s, {
         ask: async (item, backend, settings, signal) => {
           const record = full.get(itemKey(item));
-          const derived = record && (await answerFromCut(item, record, backend, settings, signal));
+          const derived = record && (await answerFromCut(item, record, backend, settings, signal, contextTokens));
           if (derived) return derived;
           fallbacks++;
-          return askM1({ question: item.question, options: item.options }, { backend, settings, signal });
+          return askM1({ question: item.question, options: item.options }, { backend, settings, signal, contextTokens });
         },
       }),
     ),

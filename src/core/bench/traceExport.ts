@@ -1,17 +1,22 @@
 // Any item of a run file as a reasoning trace (*.m1trace.json), to read and label in the editor.
+import { chatMessages, isChat } from '../chat/protocol';
+import { shownRecord } from '../chat/reasoning';
 import { ANSWER_MARKER, CUT_ANSWER_MARKER, buildPrompt } from '../prompt';
 import { toTrace, type TraceFile } from '../trace';
 import type { RunHeader, RunRecord } from './runFile';
 
-export function traceFromRecord(r: RunRecord, header: RunHeader): TraceFile {
-  const question = { question: r.question, ...(r.options ? { options: r.options } : {}) };
+export function traceFromRecord(record: RunRecord, header: RunHeader): TraceFile {
+  const question = { question: record.question, ...(record.options ? { options: record.options } : {}) };
+  const chat = isChat(header.settings);
+  // A chat run's reasoning section is the trace's thought; its prompt is the one user message.
+  const r = shownRecord(record);
   const cut = r.finish.think === 'length';
-  const answerMarker = cut ? CUT_ANSWER_MARKER : ANSWER_MARKER;
+  const answerMarker = chat ? '' : cut ? CUT_ANSWER_MARKER : ANSWER_MARKER;
   const trace = toTrace(
     question,
     header.settings,
     {
-      prompt: buildPrompt(question),
+      prompt: chat ? chatMessages(question, header.settings.cot === true)[0]!.content : buildPrompt(question),
       budgetHit: cut,
       answerMarker,
       answer: r.response,

@@ -1,7 +1,7 @@
 // GGUF builds of an m1 model on the Hugging Face Hub: repos tagged as quantized from it, and the
 // quantizations each offers with their file sizes, ready to pull as hf.co/{repo}:{quant}.
 import { parseGGUFQuantLabel } from '@huggingface/gguf';
-import { listFiles, listModels } from '@huggingface/hub';
+import * as z from 'zod/mini';
 import { M1Error } from '../errors';
 
 export const DEFAULT_HUB = 'https://huggingface.co';
@@ -41,16 +41,43 @@ export function quantsOf(files: Array<{ path: string; size: number }>): GgufQuan
   return [...byQuant.values()].sort((a, b) => a.size - b.size);
 }
 
+// The two Hub routes used, in the shapes @huggingface/hub reads them (lib/list-models.ts listModels,
+// lib/list-files.ts listFiles): arrays of JSON, the next page named in a `Link: <…>; rel="next"` header.
+const modelsPage = z.array(z.object({ id: z.string(), downloads: z.optional(z.number()) }));
+const treePage = z.array(z.object({ type: z.string(), path: z.string(), size: z.number() }));
+
+/** `<url>; rel="next"` of a Link header (utils/parseLinkHeader.ts of @huggingface/hub). */
+function nextPage(link: string | null): string | undefined {
+  return link ? /<(https?:\/\/[^>]+)>;\s*rel="next"/.exec(link)?.[1] : undefined;
+}
+
+/** Items of a paged Hub listing, up to `max`. */
+async function getPages<T>(url: string, page: z.ZodMiniType<T[]>, max: number, get: typeof fetch): Promise<T[]> {
+  const items: T[] = [];
+  for (let next: string | undefined = url; next && items.length < max; ) {
+    const res = await get(next, { headers: { accept: 'application/json' } });
+    if (!res.ok) throw new Error(`${res.status} ${res.statusText} from ${next}`);
+    const parsed = page.safeParse(await res.json());
+    if (!parsed.success) throw new Error(`unexpected answer from ${next}: ${z.prettifyError(parsed.error)}`);
+    items.push(...parsed.data);
+    next = nextPage(res.headers.get('link'));
+  }
+  return items.slice(0, max);
+}
+
 export async function findGgufBuilds(baseModel: string, opts: HubOptions = {}): Promise<GgufBuild[]> {
   const hubUrl = (opts.hubUrl || DEFAULT_HUB).replace(/\/$/, '');
-  const common = { hubUrl, ...(opts.fetch ? { fetch: opts.fetch } : {}) };
+  const get = opts.fetch ?? fetch;
+  const limit = opts.limit ?? 10;
   try {
+    const search = new URLSearchParams([['limit', String(limit)], ['sort', 'downloads'], ['filter', 'gguf'], ['filter', `base_model:quantized:${baseModel}`]]);
+    const models = await getPages(`${hubUrl}/api/models?${search}`, modelsPage, limit, get);
     const builds: GgufBuild[] = [];
-    for await (const m of listModels({ ...common, search: { tags: ['gguf', `base_model:quantized:${baseModel}`] }, sort: 'downloads', limit: opts.limit ?? 10 })) {
-      const files: Array<{ path: string; size: number }> = [];
-      for await (const f of listFiles({ ...common, repo: { type: 'model', name: m.name } })) if (f.type === 'file') files.push({ path: f.path, size: f.size });
-      const quants = quantsOf(files);
-      if (quants.length) builds.push({ repo: m.name, ...(m.downloads !== undefined ? { downloads: m.downloads } : {}), quants });
+    for (const m of models) {
+      const repoPath = m.id.split('/').map(encodeURIComponent).join('/');
+      const tree = await getPages(`${hubUrl}/api/models/${repoPath}/tree/main`, treePage, Infinity, get);
+      const quants = quantsOf(tree.filter((f) => f.type === 'file'));
+      if (quants.length) builds.push({ repo: m.id, ...(m.downloads !== undefined ? { downloads: m.downloads } : {}), quants });
     }
     return builds;
   } catch (e) {

@@ -5,6 +5,9 @@ import { homedir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { MIN_OLLAMA_VERSION } from '../backends/ollama';
 
+/** Where to send someone who has no `ollama` yet. */
+export const OLLAMA_DOWNLOAD_URL = 'https://ollama.com/download';
+
 export interface DiscoverOptions {
   /** `m1.ollama.path` (machine-scoped). */
   configured?: string;

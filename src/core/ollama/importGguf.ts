@@ -7,7 +7,9 @@ import { open, stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { Readable } from 'node:stream';
 import { M1Error, cancelled } from '../errors';
+import { OLLAMA_NEUTRAL_SAMPLING } from '../backends/ollama';
 import { STOP_STRINGS } from '../prompt';
+import { compareVersions } from './discover';
 
 /** Qwen2.5's chat template for Ollama (m1 itself is prompted raw; this serves plain chat use). */
 export const CHATML_TEMPLATE =
@@ -77,8 +79,22 @@ async function sha256(path: string, total: number, onProgress: (p: ImportProgres
   return `sha256:${hash.digest('hex')}`;
 }
 
+/** First Ollama whose /api/create takes uploaded `files` (api/types.go CreateRequest). */
+export const MIN_CREATE_FILES_VERSION = '0.5.5';
+
+/** Refuses before a multi-gigabyte upload that an older server could not use (it answers 400 after it). */
+async function requireCreateFromFiles(host: string, signal?: AbortSignal): Promise<void> {
+  const version = await fetch(`${host}/api/version`, { signal: signal ?? AbortSignal.timeout(5000) })
+    .then(async (r) => ((await r.json()) as { version?: unknown }).version)
+    .catch(() => undefined); // unknown: the import itself will say what is wrong
+  if (typeof version === 'string' && compareVersions(version, MIN_CREATE_FILES_VERSION) < 0) {
+    throw new M1Error('server-too-old', `Ollama ${version} at ${host} cannot create a model from an uploaded file (that needs Ollama ${MIN_CREATE_FILES_VERSION} or newer): update Ollama, then import again.`);
+  }
+}
+
 /** Uploads the file (unless Ollama has it already) and creates `model` from it. */
 export async function importGguf(host: string, path: string, model: string, onProgress: (p: ImportProgress) => void, signal?: AbortSignal): Promise<void> {
+  await requireCreateFromFiles(host, signal);
   const total = (await stat(path)).size;
   const digest = await sha256(path, total, onProgress, signal);
   const fail = async (res: Response, what: string) => {
@@ -113,7 +129,8 @@ export async function importGguf(host: string, path: string, model: string, onPr
       model,
       files: { [basename(path)]: digest },
       template: CHATML_TEMPLATE,
-      parameters: { stop: [...STOP_STRINGS], temperature: 0 },
+      // Neutral sampling in the model too, so its plain chat use is greedy like m1's runs.
+      parameters: { stop: [...STOP_STRINGS], temperature: 0, ...OLLAMA_NEUTRAL_SAMPLING },
       stream: true,
     }),
     ...(signal ? { signal } : {}),

@@ -29,11 +29,42 @@ export interface ChartOptions {
   /** Include colours for use outside VS Code. */
   standalone?: boolean;
   title?: string;
+  /** Horizontal reference lines: a baseline model's accuracy on the same items (no budget). */
+  references?: ReferenceLine[];
+}
+
+export interface ReferenceLine {
+  name: string;
+  accuracy: number;
+}
+
+/** Marker shapes, one per series beside its colour, so that series differ without colour too. */
+const SHAPES = ['circle', 'square', 'triangle', 'diamond', 'triangle-down', 'cross'] as const;
+
+/** Points of each shape around (0, 0), for a marker of radius r. */
+function shapePoints(shape: (typeof SHAPES)[number], r: number): Array<[number, number]> {
+  const q = r * 0.9;
+  switch (shape) {
+    case 'square': return [[-q, -q], [q, -q], [q, q], [-q, q]];
+    case 'triangle': return [[0, -r * 1.2], [r * 1.1, r * 0.8], [-r * 1.1, r * 0.8]];
+    case 'diamond': return [[0, -r * 1.3], [r * 1.1, 0], [0, r * 1.3], [-r * 1.1, 0]];
+    case 'triangle-down': return [[0, r * 1.2], [r * 1.1, -r * 0.8], [-r * 1.1, -r * 0.8]];
+    case 'cross': { const a = r * 0.4; return [[-a, -r], [a, -r], [a, -a], [r, -a], [r, a], [a, a], [a, r], [-a, r], [-a, a], [-r, a], [-r, -a], [-a, -a]]; }
+    default: return [];
+  }
+}
+
+/** A series' marker at (cx, cy), with its title for hover and screen readers. */
+function marker(series: number, cx: number, cy: number, r: number, title: string): string {
+  const shape = SHAPES[series % SHAPES.length]!;
+  const cls = `marker m-${shape} s${series % 6}`;
+  if (shape === 'circle') return `<circle class="${cls}" cx="${n(cx)}" cy="${n(cy)}" r="${r}">${title}</circle>`;
+  return `<polygon class="${cls}" points="${shapePoints(shape, r).map(([x, y]) => `${n(cx + x)},${n(cy + y)}`).join(' ')}">${title}</polygon>`;
 }
 
 /**
- * Accuracy (0–100 %) against budget on a log2 axis, one line per series with 95% interval
- * whiskers; the best budget of each series is ringed.
+ * Accuracy (0–100 %) against budget on a log2 axis, one line and marker shape per series with
+ * 95% interval whiskers; the best budget of each series is ringed.
  */
 export function sweepChart(series: SweepSeries[], o: ChartOptions = {}): string {
   const width = o.width ?? 640;
@@ -53,18 +84,24 @@ export function sweepChart(series: SweepSeries[], o: ChartOptions = {}): string 
   for (const b of budgets) parts.push(`<text class="label" x="${n(x(b))}" y="${height - m.bottom + 18}" text-anchor="middle">${fmtBudget(b)}</text>`);
   parts.push(`<line class="axis" x1="${m.left}" x2="${width - m.right}" y1="${height - m.bottom}" y2="${height - m.bottom}"/>`);
   parts.push(`<text class="label" x="${(m.left + width - m.right) / 2}" y="${height - 6}" text-anchor="middle">thinking budget (tokens)</text>`);
+  (o.references ?? []).forEach((r, i) => {
+    const ry = n(y(r.accuracy));
+    const label = `${r.name.length > 18 ? `${r.name.slice(0, 17)}…` : r.name} ${(100 * r.accuracy).toFixed(1)}%`;
+    parts.push(`<line class="axis ref" stroke-dasharray="6 4" x1="${m.left}" x2="${width - m.right}" y1="${ry}" y2="${ry}"><title>${esc(r.name)}: ${(100 * r.accuracy).toFixed(1)}%</title></line>`);
+    parts.push(`<text class="label" x="${width - m.right + 12}" y="${n(height - m.bottom - 6 - i * 16)}">⋯ ${esc(label)}</text>`);
+  });
   series.forEach((s, i) => {
     const cls = `s${i % 6}`;
     const pts = [...s.points].sort((a, b) => a.budget - b.budget);
     parts.push(`<polyline class="line ${cls}" points="${pts.map((p) => `${n(x(p.budget))},${n(y(p.accuracy))}`).join(' ')}"><title>${esc(s.name)}</title></polyline>`);
     for (const p of pts) {
       parts.push(`<line class="ci ${cls}" x1="${n(x(p.budget))}" x2="${n(x(p.budget))}" y1="${n(y(p.ci95[0]))}" y2="${n(y(p.ci95[1]))}"/>`);
-      parts.push(`<circle class="${cls}" cx="${n(x(p.budget))}" cy="${n(y(p.accuracy))}" r="3.5"><title>${esc(s.name)} · ${fmtBudget(p.budget)}: ${(100 * p.accuracy).toFixed(1)}% (95% CI ${(100 * p.ci95[0]).toFixed(1)}–${(100 * p.ci95[1]).toFixed(1)}%)</title></circle>`);
+      parts.push(marker(i, x(p.budget), y(p.accuracy), 3.5, `<title>${esc(s.name)} · ${fmtBudget(p.budget)}: ${(100 * p.accuracy).toFixed(1)}% (95% CI ${(100 * p.ci95[0]).toFixed(1)}–${(100 * p.ci95[1]).toFixed(1)}%)</title>`));
     }
     const best = bestPoint(pts);
     if (best) parts.push(`<circle class="best ${cls}" cx="${n(x(best.budget))}" cy="${n(y(best.accuracy))}" r="8"><title>best: ${fmtBudget(best.budget)}</title></circle>`);
     const ly = m.top + 14 + i * 18;
-    parts.push(`<line class="line ${cls}" x1="${width - m.right + 12}" x2="${width - m.right + 32}" y1="${ly - 4}" y2="${ly - 4}"/>`);
+    parts.push(`<line class="line ${cls}" x1="${width - m.right + 12}" x2="${width - m.right + 32}" y1="${ly - 4}" y2="${ly - 4}"/>`, marker(i, width - m.right + 22, ly - 4, 3.5, ''));
     parts.push(`<text class="label" x="${width - m.right + 38}" y="${ly}">${esc(s.name.length > 18 ? `${s.name.slice(0, 17)}…` : s.name)}</text>`);
   });
   return `<svg xmlns="http://www.w3.org/2000/svg" class="chart" viewBox="0 0 ${width} ${height}" width="${width}" height="${height}" role="img" aria-label="${esc(o.title ?? 'accuracy against thinking budget')}">${o.standalone ? STANDALONE_STYLE : ''}${parts.join('')}</svg>`;
@@ -83,10 +120,11 @@ export function histogram(values: number[], o: ChartOptions & { bins?: number; l
   const height = o.height ?? 140;
   const bins = o.bins ?? 16;
   const m = { left: 36, right: 8, top: 8, bottom: 28 };
-  const max = Math.max(1, ...values);
+  // A loop, not Math.max(...values): spreading a million values overflows the call stack.
+  const max = values.reduce((a, v) => (v > a ? v : a), 1);
   const counts = new Array<number>(bins).fill(0);
-  for (const v of values) counts[Math.min(bins - 1, Math.floor((v / max) * bins))]!++;
-  const top = Math.max(1, ...counts);
+  for (const v of values) counts[Math.min(bins - 1, Math.max(0, Math.floor((v / max) * bins)))]!++;
+  const top = counts.reduce((a, c) => (c > a ? c : a), 1);
   const bw = (width - m.left - m.right) / bins;
   const parts = counts.map((c, i) => {
     const h = (c / top) * (height - m.top - m.bottom);

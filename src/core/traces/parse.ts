@@ -18,7 +18,8 @@ const label = z.object({
 });
 const probe = z.object({ afterRound: z.int(), answer: z.string(), extracted: z.string(), choice: z.optional(z.string()), correct: z.optional(z.boolean()) });
 
-const traceSchema = z.object({
+/** Also what media/m1trace.schema.json describes (test/unit/trace-schema.test.ts keeps the two in step). */
+export const traceSchema = z.object({
   version: z.literal(TRACE_VERSION),
   createdAt: z.string(),
   question: z.string(),
@@ -72,13 +73,13 @@ export function traceProblems(text: string): Array<{ message: string; start: num
     parseTrace(text);
     return [];
   } catch (e) {
-    const raw = JSON.parse(text) as { version?: unknown };
+    const raw = JSON.parse(text) as { version?: unknown } | null; // any JSON value: null too
     // A newer format: say which version it needs, at the version.
-    if (typeof raw.version === 'number' && raw.version > TRACE_VERSION) {
+    if (typeof raw?.version === 'number' && raw.version > TRACE_VERSION) {
       const at = findNodeAtLocation(root, ['version']) ?? root;
       return [{ message: e instanceof Error ? e.message : String(e), start: at.offset, end: at.offset + at.length }];
     }
-    const version = raw.version === 1 ? { ...raw, version: TRACE_VERSION, labels: [] } : raw;
+    const version = raw?.version === 1 ? { ...raw, version: TRACE_VERSION, labels: [] } : raw;
     const parsed = traceSchema.safeParse(version);
     const issues = parsed.success ? [] : parsed.error.issues;
     if (!issues.length) return [{ message: e instanceof Error ? e.message : String(e), start: root.offset, end: root.offset + 1 }];

@@ -1,0 +1,38 @@
+// "m1: Get the Paper's Benchmarks": the paper's evaluation data into the workspace (benchmarks/),
+// with a cancellable progress notification; a stopped download resumes the next time.
+import { join } from 'node:path';
+import * as vscode from 'vscode';
+import { userSetting } from '../config';
+import type { Ctx } from '../context';
+import { M1Error } from '../core/errors';
+import { PAPER_DATA, getPaperData } from '../core/hf/dataset';
+import { DEFAULT_HUB } from '../core/hf/ggufBuilds';
+
+export async function getPaperBenchmarks(ctx: Ctx): Promise<void> {
+  const folder = vscode.workspace.workspaceFolders?.[0];
+  if (!folder) throw new M1Error('bad-input', "Open a folder first: the paper's benchmarks are saved in the workspace.");
+  const endpoint = userSetting<string>('huggingFace.endpoint') || DEFAULT_HUB;
+  const dir = join(folder.uri.fsPath, 'benchmarks');
+  const got = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Getting ${PAPER_DATA.file}`, cancellable: true }, async (progress, token) => {
+    const controller = new AbortController();
+    token.onCancellationRequested(() => controller.abort());
+    let done = 0;
+    return getPaperData({
+      endpoint,
+      dir,
+      signal: controller.signal,
+      onProgress: ({ received, total }) => {
+        const mb = `${(received / 1e6).toFixed(1)} MB${total ? ` of ${(total / 1e6).toFixed(1)} MB` : ''}`;
+        const now = total ? Math.floor((100 * received) / total) : done;
+        progress.report({ message: mb, increment: now - done });
+        done = now;
+      },
+    });
+  });
+  ctx.log.info(`${got.path}: md5 ${got.md5}, content ${got.hash}, ${JSON.stringify(got.sources)}`);
+  const total = Object.values(got.sources).reduce((a, b) => a + b, 0);
+  await vscode.commands.executeCommand('workbench.view.testing.focus');
+  const counts = Object.entries(got.sources).map(([s, n]) => `${s} ${n.toLocaleString('en')}`).join(', ');
+  const open = await vscode.window.showInformationMessage(`${vscode.workspace.asRelativePath(got.path)}: ${total.toLocaleString('en')} items (${counts}), MD5 checked. Run it from the Testing view.`, 'Open File');
+  if (open) await vscode.window.showTextDocument(vscode.Uri.file(got.path));
+}

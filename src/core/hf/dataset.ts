@@ -1,0 +1,113 @@
+// The paper's evaluation data from the Hugging Face Hub: one file downloaded with progress, cancel
+// and resume (a `.part` file continued with a Range request), checked against the MD5 the m1
+// reference itself checks before it evaluates.
+import { createHash } from 'node:crypto';
+import { createReadStream, existsSync } from 'node:fs';
+import { mkdir, open, rename, rm, stat } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { readBench } from '../bench/format';
+import { hashFile } from '../bench/runFile';
+import { M1Error, isAbortError } from '../errors';
+
+/**
+ * The reference's evaluation file and its checksum (m1 src/eval/configs/base.yaml: eval_data_path
+ * misc/m1_eval_data.json, eval_data_md5sum; docs/ENV.md downloads it from this dataset).
+ */
+export const PAPER_DATA = { repo: 'UCSC-VLAA/m1_eval_data', file: 'm1_eval_data.json', md5: 'fe50ce67a958cfa9bc958a51b2502e57' } as const;
+
+/** A dataset file's download URL (huggingface_hub constants.py: HUGGINGFACE_CO_URL_TEMPLATE with the "datasets/" prefix). */
+export function datasetFileUrl(endpoint: string, repo: string, file: string, revision = 'main'): string {
+  const path = (s: string) => s.split('/').map(encodeURIComponent).join('/');
+  return `${endpoint.replace(/\/$/, '')}/datasets/${path(repo)}/resolve/${encodeURIComponent(revision)}/${path(file)}`;
+}
+
+export interface DownloadProgress {
+  received: number;
+  total?: number;
+}
+
+export interface DownloadResult {
+  path: string;
+  bytes: number;
+  md5: string;
+  /** Bytes that were already there from an earlier, stopped download. */
+  resumedFrom: number;
+}
+
+export async function md5File(path: string): Promise<string> {
+  const h = createHash('md5');
+  for await (const chunk of createReadStream(path)) h.update(chunk as Buffer);
+  return h.digest('hex');
+}
+
+/**
+ * Downloads `url` to `dest`. Bytes arrive in `dest.part`; a download stopped (cancelled, or the
+ * connection lost) continues from there next time. The file takes its name only once complete
+ * and, with `md5`, only when it matches.
+ */
+export async function downloadFile(opts: { url: string; dest: string; md5?: string; signal?: AbortSignal; onProgress?: (p: DownloadProgress) => void; fetch?: typeof fetch }): Promise<DownloadResult> {
+  const part = `${opts.dest}.part`;
+  await mkdir(dirname(opts.dest), { recursive: true });
+  let have = (await stat(part).catch(() => undefined))?.size ?? 0;
+  const resumedFrom = have;
+  let res: Response;
+  try {
+    res = await (opts.fetch ?? fetch)(opts.url, { headers: have ? { Range: `bytes=${have}-` } : {}, ...(opts.signal ? { signal: opts.signal } : {}) });
+  } catch (e) {
+    if (isAbortError(e)) throw new M1Error('cancelled', 'Download cancelled.');
+    throw new M1Error('unreachable', `Cannot reach ${new URL(opts.url).origin}: ${(e as Error).message}`);
+  }
+  // 416: the part file already holds the whole file.
+  if (res.status !== 416) {
+    if (!res.ok || !res.body) throw new M1Error('http', `${res.status} ${res.statusText} from ${opts.url}`);
+    // A server that ignores the Range header sends the whole file again (huggingface_hub file_download.py, http_get).
+    if (have && res.status !== 206) have = 0;
+    const length = Number(res.headers.get('content-length'));
+    const total = Number.isFinite(length) && length > 0 ? have + length : undefined;
+    const file = await open(part, have ? 'a' : 'w');
+    let received = have;
+    try {
+      for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
+        await file.write(chunk);
+        received += chunk.length;
+        opts.onProgress?.({ received, ...(total !== undefined ? { total } : {}) });
+      }
+    } catch (e) {
+      if (isAbortError(e) || opts.signal?.aborted) throw new M1Error('cancelled', `Download cancelled at ${received} bytes; run it again to resume.`);
+      throw new M1Error('stream-cut', `The download stopped at ${received} bytes (${(e as Error).message}); run it again to resume.`);
+    } finally {
+      await file.close();
+    }
+  }
+  const md5 = await md5File(part);
+  if (opts.md5 && md5 !== opts.md5) {
+    // A corrupt part cannot be resumed into a right file: start over next time.
+    await rm(part, { force: true });
+    throw new M1Error('bad-input', `MD5 mismatch for ${opts.url}: got ${md5}, the reference expects ${opts.md5}. The partial file was removed; run it again to download afresh.`);
+  }
+  await rename(part, opts.dest);
+  return { path: opts.dest, bytes: (await stat(opts.dest)).size, md5, resumedFrom };
+}
+
+export interface PaperData extends DownloadResult {
+  /** Items per source, in file order. */
+  sources: Record<string, number>;
+  /** The content hash every run made from the file records as its benchHash. */
+  hash: string;
+  /** The file was already there, complete and matching. */
+  alreadyThere: boolean;
+}
+
+/** Downloads the paper's evaluation data into `dir` (once: a matching file is kept) and counts its items per source. */
+export async function getPaperData(opts: { endpoint: string; dir: string; signal?: AbortSignal; onProgress?: (p: DownloadProgress) => void; fetch?: typeof fetch; md5?: string }): Promise<PaperData> {
+  const dest = join(opts.dir, PAPER_DATA.file);
+  const md5 = opts.md5 ?? PAPER_DATA.md5;
+  const existing = existsSync(dest) && (await md5File(dest)) === md5;
+  const got: DownloadResult = existing
+    ? { path: dest, bytes: (await stat(dest)).size, md5, resumedFrom: 0 }
+    : await downloadFile({ url: datasetFileUrl(opts.endpoint, PAPER_DATA.repo, PAPER_DATA.file), dest, md5, ...(opts.signal ? { signal: opts.signal } : {}), ...(opts.onProgress ? { onProgress: opts.onProgress } : {}), ...(opts.fetch ? { fetch: opts.fetch } : {}) });
+  const { items } = await readBench(dest);
+  const sources: Record<string, number> = {};
+  for (const it of items) sources[it.source] = (sources[it.source] ?? 0) + 1;
+  return { ...got, sources, hash: await hashFile(dest), alreadyThere: existing };
+}
