@@ -49,7 +49,8 @@ window.runBench = async (mode, tokens, batch) => {
   const settings = { budget: 16384, waitRounds: 0, temperature: 0, model: 'm1' };
   const start = performance.now();
   if (mode === 'markdown') {
-    const view = new RunView({ runId: 'b', question: 'Q', options: {}, settings }, markdownRenderer(window));
+    // The thought open while it streams: the rendering measured here.
+    const view = new RunView({ runId: 'b', question: 'Q', options: {}, settings }, markdownRenderer(window), { collapse: 'never', onCopy: () => undefined });
     document.body.append(view.root);
     for (let i = 0; i < tokens.length; i += batch) {
       const events: PanelEvent[] = [{ type: 'think', round: 0, text: tokens.slice(i, i + batch).join(''), tokens: batch }];

@@ -28,7 +28,8 @@ async function main(): Promise<void> {
   const explain = `${Array.from({ length: 115 }, (_, j) => `because${j}`).join(' ')} `;
   const scripts: Script[] = lens.map((n, i) => ({ match: `SWQ ${i}:`, think: [`${Array.from({ length: n }, (_, j) => `w${j}`).join(' ')} `], answers: [`${explain}The answer is \\boxed{A}.`], answerAfterCut: `${explain}\\boxed{B}` }));
   const items: BenchItem[] = lens.map((_, i) => ({ source: `S${i % 4}`, index: Math.floor(i / 4), question: `SWQ ${i}: which?`, options: { A: 'a', B: 'b' }, answerIdx: 'A', answer: 'a', line: i + 1 }));
-  const fake = await startFakeOllama({ scripts, numParallel: 4 });
+  // 0.12.11 and later give each token's text (logprobs): a sweep cuts on it; older ones run every setting.
+  const fake = await startFakeOllama({ scripts, numParallel: 4, version: '0.12.11' });
   let generated = 0;
   const inner = new OllamaBackend({ host: fake.url });
   const backend: Backend = {

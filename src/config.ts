@@ -5,6 +5,7 @@ import { withFields, type FieldMap } from './core/bench/format';
 import { PAPER_DEFAULTS, type EngineSettings } from './core/engine';
 import { SETTING_RANGES, clampSetting } from './core/settingRanges';
 import { resolveHost, settingInFile, withSetting, type ResolvedHost } from './core/machineSettings';
+import { COLLAPSE_THOUGHT, type CollapseThought } from './panel/protocol';
 
 export const SECTION = 'm1';
 
@@ -107,6 +108,12 @@ export function keepAlive(): string | number | undefined {
 export function ollamaBackend(host: string): OllamaBackend {
   const k = keepAlive();
   return new OllamaBackend({ host, ...(k !== undefined ? { keepAlive: k } : {}) });
+}
+
+/** m1.panel.collapseThought, a workspace's unknown value read as the default. */
+export function collapseThought(): CollapseThought {
+  const v = vscode.workspace.getConfiguration(SECTION).get<string>('panel.collapseThought');
+  return COLLAPSE_THOUGHT.find((c) => c === v) ?? 'whenAnswerStarts';
 }
 
 export async function setModel(name: string): Promise<void> {

@@ -38,7 +38,7 @@ export function activate(extension: vscode.ExtensionContext): void {
     }
   } catch (e) {
     log.error(String(e));
-    void vscode.window.showErrorMessage(`m1 failed to start: ${e instanceof Error ? e.message : String(e)}`, 'Show Log').then((a) => a && log.show());
+    void vscode.window.showErrorMessage(vscode.l10n.t('m1 failed to start: {0}', e instanceof Error ? e.message : String(e)), vscode.l10n.t('Show Log')).then((a) => a && log.show());
     throw e;
   }
 }

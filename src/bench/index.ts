@@ -17,7 +17,7 @@ export function requireTrust(): void {
 
 export function registerBenchmarks(extension: vscode.ExtensionContext, log: vscode.LogOutputChannel): Benchmarks {
   const tree = new BenchTestTree(log);
-  const runner = new EditorBenchRunner(tree, log, extension.secrets);
+  const runner = new EditorBenchRunner(tree, log, extension.secrets, extension.globalState);
   const profile = tree.controller.createRunProfile(
     'Run with m1',
     vscode.TestRunProfileKind.Run,

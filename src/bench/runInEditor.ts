@@ -4,6 +4,7 @@
 // the notification offers to resume.
 import { basename, dirname, join } from 'node:path';
 import * as vscode from 'vscode';
+import { cachedFinder } from '../core/backends/findings';
 import { describeHost } from '../core/backends/hosts';
 import { isModelNamed, ollamaInfo } from '../core/backends/ollama';
 import type { BenchItem } from '../core/bench/format';
@@ -13,6 +14,7 @@ import { M1Error } from '../core/errors';
 import { fileStamp, pct } from '../core/format';
 import { folderInside } from '../core/safeWrite';
 import { runPool } from './hosts';
+import { findingsStore } from './serverFindings';
 import type { BenchChoice } from './pickSettings';
 import { failureMessage, recordOutput } from './testResults';
 import type { BenchTestTree } from './testTree';
@@ -59,6 +61,8 @@ export class EditorBenchRunner {
     private readonly tree: BenchTestTree,
     private readonly log: vscode.LogOutputChannel,
     private readonly secrets: vscode.SecretStorage,
+    /** Where server findings are kept (the extension's globalState). */
+    private readonly state: vscode.Memento,
   ) {}
 
   /** Runs the plans one after another as one Testing view run. */
@@ -122,6 +126,8 @@ export class EditorBenchRunner {
       benchFile: uri.fsPath,
       benchHash: plan.benchHash ?? (await hashFile(uri.fsPath)),
       ...(model?.digest ? { modelDigest: model.digest } : {}),
+      // Each server's think stop as probed (once, then cached): the header records it and its caveat.
+      findings: cachedFinder(findingsStore(this.state), model?.digest),
       ...(plan.subset !== 'all items' ? { subset: plan.subset } : {}),
       signal,
       onNotice: (message) => {
@@ -140,7 +146,7 @@ export class EditorBenchRunner {
           testRun.appendOutput(recordOutput(item, r), undefined, test);
           if (r.correct === null) testRun.skipped(test);
           else if (r.correct) testRun.passed(test, r.ms);
-          else testRun.failed(test, failureMessage(item, r), r.ms);
+          else testRun.failed(test, failureMessage(item, r, plan.runFile!), r.ms);
           finished.add(test);
         }
         if (r.correct !== null) {

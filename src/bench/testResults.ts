@@ -3,7 +3,7 @@
 import * as vscode from 'vscode';
 import { mdText } from '../core/markdown';
 import type { BenchItem } from '../core/bench/format';
-import type { RunRecord } from '../core/bench/runFile';
+import { itemKey, type RunRecord } from '../core/bench/runFile';
 import { shownRecord } from '../core/chat/reasoning';
 
 const FINISH: Record<string, string> = { stop: 'stopped by itself', length: 'cut at the budget' };
@@ -34,20 +34,31 @@ export function recordOutput(item: BenchItem, record: RunRecord): string {
   return parts.join('\n').replace(/\r?\n/g, '\r\n');
 }
 
-/** Why a test failed: gold against m1's choice, the figures, the answer and the thought. */
-export function failureMessage(item: BenchItem, record: RunRecord): vscode.TestMessage {
+/** A command link for a trusted MarkdownString; the arguments are JSON in the query. */
+const commandLink = (title: string, command: string, args: unknown[], tip: string) => `[${title}](command:${command}?${encodeURIComponent(JSON.stringify(args))} "${tip}")`;
+
+/** The commands the failure message may run: its own links, nothing a model's text could name. */
+const LINKED = ['m1.itemSideBySide', 'm1.openRunTrace'];
+
+/**
+ * Why a test failed: gold against m1's choice, the figures, links to the item's readable trace and
+ * its thoughts side by side, the answer and the thought.
+ */
+export function failureMessage(item: BenchItem, record: RunRecord, runFile: string): vscode.TestMessage {
   const r = shownRecord(record);
-  const md = new vscode.MarkdownString();
+  // Trusted for our two commands only; every other text in it is escaped or in a code block.
+  const md = new vscode.MarkdownString(undefined, false);
+  md.isTrusted = { enabledCommands: LINKED };
   // The options and figures come from the benchmark and run files: escaped, never markup.
   const shown = (letter: string | null) => mdText(option(item, letter));
   md.appendMarkdown(r.choice ? `m1 chose **${shown(r.choice)}**; the answer is **${shown(r.answer_idx)}**.\n\n` : `m1's answer could not be matched to an option (extraction failure); the answer is **${shown(r.answer_idx)}**.\n\n`);
-  md.appendMarkdown(`${mdText(recordFigures(r))}\n\n**Answer**\n`);
+  const key = itemKey(record);
+  md.appendMarkdown(`${mdText(recordFigures(r))}\n\n${commandLink('Open the trace', 'm1.openRunTrace', [runFile, key], 'The readable trace of this item')} · ${commandLink('Thoughts side by side', 'm1.itemSideBySide', [runFile, key], 'This thought beside the previous run’s (or, in a sweep, each budget’s), the first divergence marked')}\n\n**Answer**\n`);
   md.appendCodeblock(r.response, 'text');
   md.appendMarkdown('\n**Thought**\n');
   // The thought as the model saw it: each round followed by the Wait string that continued it.
   md.appendCodeblock(r.rounds.map((x) => `${x.think}${x.waitInjected ?? ''}`).join(''), 'text');
-  const message = new vscode.TestMessage(md);
-  message.expectedOutput = option(item, r.answer_idx);
-  message.actualOutput = option(item, r.choice);
-  return message;
+  // No expected/actual output: VS Code would show a diff of the two option lines instead of this
+  // message, and its links, answer and thought would not be seen.
+  return new vscode.TestMessage(md);
 }

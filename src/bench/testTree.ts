@@ -30,26 +30,51 @@ export class BenchTestTree implements vscode.Disposable {
   private readonly benchItems = new WeakMap<vscode.TestItem, BenchItem>();
   private readonly disposables: vscode.Disposable[] = [];
 
-  constructor(private readonly log: vscode.LogOutputChannel) {
-    this.controller = vscode.tests.createTestController('m1.bench', 'm1 benchmarks');
+  private watcher: vscode.FileSystemWatcher;
+
+  /** `id` is the test controller's; only a test gives another one (ids are unique per host). */
+  constructor(private readonly log: vscode.LogOutputChannel, id = 'm1.bench') {
+    this.controller = vscode.tests.createTestController(id, 'm1 benchmarks');
     this.controller.resolveHandler = async (item) => {
       if (item) await this.load(item);
       else await this.discover();
     };
     this.controller.refreshHandler = () => this.discover();
+    this.watcher = this.watch();
+    // A watcher's glob is fixed when it is made: a new m1.bench.include needs a new watcher and
+    // a new look at the workspace, without a reload.
+    const configWatch = vscode.workspace.onDidChangeConfiguration((e) => {
+      if (!e.affectsConfiguration('m1.bench.include')) return;
+      this.watcher.dispose();
+      this.watcher = this.watch();
+      void this.discover(true);
+    });
+    this.disposables.push(this.controller, configWatch);
+  }
+
+  private watch(): vscode.FileSystemWatcher {
     const watcher = vscode.workspace.createFileSystemWatcher(this.include());
     watcher.onDidCreate((uri) => void this.consider(uri));
     watcher.onDidChange((uri) => void this.consider(uri, true));
     watcher.onDidDelete((uri) => this.controller.items.delete(uri.toString()));
-    this.disposables.push(this.controller, watcher);
+    return watcher;
   }
 
   private include(): string {
     return vscode.workspace.getConfiguration('m1').get<string>('bench.include') || '**/*.{json,jsonl,csv}';
   }
 
-  async discover(): Promise<void> {
+  /** Finds the benchmark files; `prune` also drops the files the glob no longer matches. */
+  async discover(prune = false): Promise<void> {
     const files = await vscode.workspace.findFiles(this.include(), EXCLUDE, 2000);
+    if (prune) {
+      const found = new Set(files.map((uri) => uri.toString()));
+      const gone: string[] = [];
+      this.controller.items.forEach((item) => {
+        if (!found.has(item.id)) gone.push(item.id);
+      });
+      for (const id of gone) this.controller.items.delete(id);
+    }
     await Promise.all(files.map((uri) => this.consider(uri)));
   }
 
@@ -156,6 +181,7 @@ export class BenchTestTree implements vscode.Disposable {
   }
 
   dispose(): void {
+    this.watcher.dispose();
     for (const d of this.disposables) d.dispose();
   }
 }

@@ -5,9 +5,9 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, extname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { cachedFinder } from '../core/backends/findings';
 import { createBackend, parseHostSpec } from '../core/backends/hosts';
 import { baselineReference } from '../core/chat/baselines';
-import { CHAT_MAX_NEW_TOKENS, chatSettings } from '../core/chat/protocol';
 import { isModelNamed, ollamaInfo, resolveOllamaHost } from '../core/backends/ollama';
 import { readBench, formatProblem } from '../core/bench/format';
 import { compareRuns } from '../core/bench/compare';
@@ -21,7 +21,8 @@ import { PAPER_DEFAULTS, type EngineSettings } from '../core/engine';
 import { fileStamp, pct } from '../core/format';
 import { folderInside } from '../core/safeWrite';
 import { compareReport, reportText, runReport, sweepReport, type Report } from '../core/report/export';
-import { UsageError, intArg } from './args';
+import { PROTOCOL_OPTIONS, UsageError, intArg, protocolSettings, protocolUsage } from './args';
+import { findingsCachePath, findingsFile } from './findingsCache';
 
 const COMMON_USAGE = `  --model NAME       model (default $M1_MODEL or m1-7b-23k)
   --host HOST        where to run (default $OLLAMA_HOST or http://127.0.0.1:11434); repeat it
@@ -47,12 +48,7 @@ export const BENCH_USAGE = `Usage: m1 bench <file.json|file.jsonl|file.csv> [opt
 Options:
   --budget N         thinking budget in tokens (default ${PAPER_DEFAULTS.budget})
   --wait K           "Wait" rounds (default ${PAPER_DEFAULTS.waitRounds})
-  --protocol P       m1 (budget forcing, the default) or chat: the reference's baseline protocol
-                     for other models (their own chat template, one user message, no think
-                     marker, scored on the whole output)
-  --cot              chat only: "Let's think step by step." before the \\boxed{} instruction
-  --max-tokens N     chat only: new tokens at most (default ${CHAT_MAX_NEW_TOKENS}, as the reference)
-${COMMON_USAGE}  --out FILE         run file (default .m1/runs/<time>.jsonl)
+${protocolUsage(19)}${COMMON_USAGE}  --out FILE         run file (default .m1/runs/<time>.jsonl)
   --resume FILE      continue a run file: items already in it are not run again
 `;
 
@@ -168,6 +164,8 @@ async function prepare(file: string | undefined, values: CommonValues, env: Node
     ...(Object.keys(subset).length ? { subset: describeSubset(subset) } : {}),
     ...(digest ? { modelDigest: digest } : {}),
     ...(values['run-id'] ? { runId: values['run-id'] } : {}),
+    // Each server's think stop as probed (once, then cached): the header records it and its caveat.
+    findings: cachedFinder(findingsFile(findingsCachePath(env)), digest),
     onNotice: (message) => err.write(`m1: ${message}\n`),
   };
   return base;
@@ -189,21 +187,16 @@ function progressLine(err: Out, label = '') {
 }
 
 export async function bench(argv: string[], env: NodeJS.ProcessEnv, out: Out, err: Out, signal?: AbortSignal): Promise<number> {
-  const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: { ...COMMON_OPTIONS, budget: { type: 'string' }, wait: { type: 'string' }, protocol: { type: 'string' }, cot: { type: 'boolean' }, 'max-tokens': { type: 'string' } } });
-  const protocol = values.protocol ?? 'm1';
-  if (protocol !== 'm1' && protocol !== 'chat') throw new UsageError(`--protocol must be m1 or chat, got "${protocol}"`);
-  if (protocol === 'm1' && (values.cot || values['max-tokens'] !== undefined)) throw new UsageError('--cot and --max-tokens go with --protocol chat');
-  if (protocol === 'chat' && (values.budget !== undefined || values.wait !== undefined)) throw new UsageError('--budget and --wait are m1 budget forcing; the chat protocol takes --max-tokens');
-  // A resumed run keeps the settings it started with.
-  const resumed = values.resume ? (await readRunHeader(values.resume))?.settings : undefined;
-  const m1Settings: EngineSettings = {
+  const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: { ...COMMON_OPTIONS, ...PROTOCOL_OPTIONS, budget: { type: 'string' }, wait: { type: 'string' } } });
+  const fresh = protocolSettings(values, {
     ...PAPER_DEFAULTS,
     model: values.model ?? env.M1_MODEL ?? 'm1-7b-23k',
     budget: intArg('budget', values.budget, PAPER_DEFAULTS.budget, 1),
     waitRounds: intArg('wait', values.wait, PAPER_DEFAULTS.waitRounds),
-  };
-  const settings: EngineSettings =
-    resumed ?? (protocol === 'chat' ? chatSettings(m1Settings, { cot: values.cot === true, maxTokens: intArg('max-tokens', values['max-tokens'], CHAT_MAX_NEW_TOKENS, 1) }) : m1Settings);
+  });
+  // A resumed run keeps the settings it started with.
+  const resumed = values.resume ? (await readRunHeader(values.resume))?.settings : undefined;
+  const settings: EngineSettings = resumed ?? fresh;
   const base = await prepare(positionals[0], values, env, err, settings.model);
   const runFile = values.resume ?? values.out ?? join(await defaultRunsFolder(), `${fileStamp()}.jsonl`);
   const summary = await runBenchmark({ ...base, settings, runFile, ...(signal ? { signal } : {}), onRecord: progressLine(err) });

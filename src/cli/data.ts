@@ -2,19 +2,21 @@
 // the reference's MD5 check, then its items per source.
 import { parseArgs } from 'node:util';
 import { DEFAULT_HUB } from '../core/hf/ggufBuilds';
-import { PAPER_DATA, getPaperData } from '../core/hf/dataset';
+import { PAPER_DATA, getPaperData, notTheReference } from '../core/hf/dataset';
 import { UsageError } from './args';
 
 export const DATA_USAGE = `Usage: m1 data get [--dir DIR] [--endpoint URL] [--json]
 
 Downloads the paper's evaluation data (${PAPER_DATA.file} of the Hugging Face dataset
 ${PAPER_DATA.repo}) into DIR (default: the current folder), checks it against the MD5 the m1
-reference checks, and prints its items per source. A stopped download resumes when run again.
+reference checks (a file the Hub vouches for by its SHA-256 that is not the reference's is kept, and
+said so; a damaged one is refused), and prints its items per source. A stopped download resumes
+when run again.
 
 Options:
   --dir DIR        where to put it (default .)
   --endpoint URL   the Hub (default $HF_ENDPOINT or ${DEFAULT_HUB})
-  --json           print one JSON object: path, bytes, md5, content hash, items per source
+  --json           print one JSON object: path, bytes, md5, sha256, reference, content hash, items per source
 `;
 
 interface Out {
@@ -43,7 +45,7 @@ export async function data(argv: string[], env: NodeJS.ProcessEnv, out: Out, err
     const total = Object.values(got.sources).reduce((a, b) => a + b, 0);
     out.write(
       [
-        `${got.path}: ${got.alreadyThere ? 'already there' : got.resumedFrom ? `downloaded (resumed at ${got.resumedFrom} bytes)` : 'downloaded'}, MD5 ${got.md5} as the reference expects`,
+        `${got.path}: ${got.alreadyThere ? 'already there' : got.resumedFrom ? `downloaded (resumed at ${got.resumedFrom} bytes)` : 'downloaded'}, ${got.reference ? `MD5 ${got.md5} as the reference expects` : notTheReference(got.md5)}`,
         ...Object.entries(got.sources).map(([s, n]) => `  ${s.padEnd(28)} ${String(n).padStart(6)}`),
         `  ${'total'.padEnd(28)} ${String(total).padStart(6)}`,
         `content hash ${got.hash} (recorded in every run made from it)`,

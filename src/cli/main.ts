@@ -4,18 +4,19 @@ import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { createBackend, parseHostSpec } from '../core/backends/hosts';
 import { resolveOllamaHost } from '../core/backends/ollama';
-import { runEngine, PAPER_DEFAULTS, type EngineResult, type EngineSettings } from '../core/engine';
+import { PAPER_DEFAULTS, type EngineResult, type EngineSettings } from '../core/engine';
+import { isChat, protocolLabel, runModel } from '../core/chat/protocol';
 import { M1Error } from '../core/errors';
 import { lettered, OPTION_LETTERS, type Question } from '../core/prompt';
 import { readChoice, scoreResponse, type Gold } from '../core/score';
 import { toTrace } from '../core/trace';
-import { UsageError, intArg } from './args';
+import { PROTOCOL_OPTIONS, UsageError, intArg, protocolSettings, protocolUsage } from './args';
 import { check, CHECK_USAGE } from './check';
 import { data, DATA_USAGE } from './data';
 import { doctor, DOCTOR_USAGE } from './doctor';
 import { bench, compare, merge, sweep, BENCH_USAGE, COMPARE_USAGE, MERGE_USAGE, SWEEP_USAGE } from './bench';
 
-const USAGE = `Usage: m1 ask "<question>" [options]
+export const USAGE = `Usage: m1 ask "<question>" [options]
        m1 bench <file> [options]   (m1 bench --help)
        m1 sweep <file> --budgets 512,1024,… [options]   (m1 sweep --help)
        m1 compare <a.jsonl> <b.jsonl>   (m1 compare --help)
@@ -35,7 +36,7 @@ Options:
                         or openai:URL[,model=NAME] for vLLM/SGLang (API key from $M1_API_KEY)
   --model NAME          model (default $M1_MODEL or m1-7b-23k)
   --answer LETTER       the gold answer: the result says whether m1 was right
-  --json                print one JSON object instead of streaming text
+${protocolUsage(22)}  --json                print one JSON object instead of streaming text
   --trace FILE          also save the reasoning trace (*.m1trace.json)
 `;
 
@@ -71,6 +72,7 @@ export function parseAskArgs(argv: string[], env: NodeJS.ProcessEnv) {
       json: { type: 'boolean', default: false },
       trace: { type: 'string' },
       answer: { type: 'string' },
+      ...PROTOCOL_OPTIONS,
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -86,14 +88,14 @@ export function parseAskArgs(argv: string[], env: NodeJS.ProcessEnv) {
     if (!options?.[letter]) throw new UsageError(`--answer must be one of the option letters (${Object.keys(options ?? {}).join(', ') || 'no options given'}), got "${values.answer}"`);
     gold = { options, answerIdx: letter, answer: options[letter] };
   }
-  const settings: EngineSettings = {
+  const settings: EngineSettings = protocolSettings(values, {
     model: values.model ?? env.M1_MODEL ?? 'm1-7b-23k',
     budget: intArg('budget', values.budget, PAPER_DEFAULTS.budget, 1),
     waitRounds: intArg('wait', values.wait, PAPER_DEFAULTS.waitRounds),
     answerMaxTokens: intArg('answer-max', values['answer-max'], PAPER_DEFAULTS.answerMaxTokens, 1),
     temperature,
     seed: intArg('seed', values.seed, PAPER_DEFAULTS.seed),
-  };
+  });
   const host = parseHostSpec(values.host ?? resolveOllamaHost(undefined, env));
   // A host that names the model its own way (vLLM serves HF ids) asks for it by that name.
   if (host.model) settings.model = host.model;
@@ -110,7 +112,7 @@ export async function ask(argv: string[], env: NodeJS.ProcessEnv, out: Out, sign
   const color = !args.json && (process.stdout.isTTY ?? false);
   const dim = (s: string) => (color ? `\x1b[2m${s}\x1b[22m` : s);
   let result: EngineResult | undefined;
-  for await (const ev of runEngine(args.question, { backend, settings: args.settings, ...(signal ? { signal } : {}) })) {
+  for await (const ev of runModel(args.question, { backend, settings: args.settings, ...(signal ? { signal } : {}) })) {
     if (ev.type === 'error') throw ev.error;
     if (args.json) {
       if (ev.type === 'done') result = ev.result;
@@ -161,7 +163,11 @@ export async function ask(argv: string[], env: NodeJS.ProcessEnv, out: Out, sign
   } else {
     const verdict = reading.correct === undefined ? '' : reading.correct ? ' (right)' : ` (wrong: ${args.gold?.answerIdx})`;
     const choice = reading.choice ? `choice ${reading.choice}${verdict} · ` : '';
-    out.write(`\n── ${choice}${result.tokens.think} thinking + ${result.tokens.answer} answer tokens${result.budgetHit ? ' · cut by budget' : ''} ──\n`);
+    // A chat run has no thinking phase: one count, and its cap is --max-tokens.
+    const tokens = isChat(args.settings)
+      ? `${result.tokens.answer} tokens (${protocolLabel(args.settings)})${result.budgetHit ? ' · cut at --max-tokens' : ''}`
+      : `${result.tokens.think} thinking + ${result.tokens.answer} answer tokens${result.budgetHit ? ' · cut by budget' : ''}`;
+    out.write(`\n── ${choice}${tokens} ──\n`);
   }
   return 0;
 }

@@ -2,7 +2,11 @@
 // streamed to an output channel, progress with cancel, the answer in a notification.
 import * as vscode from 'vscode';
 import { ollamaBackend, readConfig } from '../config';
-import { runEngine } from '../core/engine';
+import { findingsStore } from '../bench/serverFindings';
+import { runCaveat } from '../core/backends/caveats';
+import { findServer, serverInfoOf } from '../core/backends/findings';
+import { contextTokensFor, runEngine } from '../core/engine';
+import { buildPrompt } from '../core/prompt';
 import { readChoice } from '../core/score';
 import { splitQuestion } from '../core/questionText';
 import type { Ctx } from '../context';
@@ -37,12 +41,18 @@ export async function askQuestion(ctx: Ctx, preset?: string): Promise<void> {
       const controller = new AbortController();
       token.onCancellationRequested(() => controller.abort());
       let thinkTokens = 0;
+      // Budget forcing as the server really does it (probed once per server and model, then cached).
+      const found = await findServer(backend, engine.model, { store: findingsStore(ctx.extension.globalState), signal: controller.signal, contextTokens: contextTokensFor(buildPrompt(question), engine) }).catch(
+        () => undefined,
+      );
+      const caveat = found && runCaveat(serverInfoOf(found), found);
+      if (caveat) out.appendLine(`── note: ${caveat} ──`);
       progress.report({ message: 'thinking…' });
       for await (const ev of runEngine(question, { backend, settings: engine, signal: controller.signal })) {
         switch (ev.type) {
           case 'think':
             out.append(ev.text);
-            // The stream sends one token per chunk; a rough live count is enough for progress.
+            // A chunk holds one token or more (held-back text, merged steps): a rough live count is enough for progress.
             if (++thinkTokens % 32 === 0) progress.report({ message: `thinking… ${thinkTokens} tokens` });
             break;
           case 'wait':
@@ -70,7 +80,7 @@ export async function askQuestion(ctx: Ctx, preset?: string): Promise<void> {
             const picked = choice ? `${choice}${question.options?.[choice] ? ` (${question.options[choice]})` : ''}` : r.answer.trim().slice(0, 120);
             out.appendLine(`\n── ${r.tokens.think} thinking + ${r.tokens.answer} answer tokens ──`);
             void vscode.window
-              .showInformationMessage(`m1 answered ${picked} · ${r.tokens.think} thinking tokens${r.budgetHit ? ' (cut by budget)' : ''}`, 'Show Reasoning')
+              .showInformationMessage(`m1 answered ${picked} · ${r.tokens.think} thinking tokens${r.budgetHit ? ' (cut by budget)' : ''}${caveat ? ' · on this server <|im_start|> does not stop a thought (see the note in the reasoning)' : ''}`, 'Show Reasoning')
               .then((a) => a && out.show());
           }
         }

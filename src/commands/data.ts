@@ -5,7 +5,7 @@ import * as vscode from 'vscode';
 import { userSetting } from '../config';
 import type { Ctx } from '../context';
 import { M1Error } from '../core/errors';
-import { PAPER_DATA, getPaperData } from '../core/hf/dataset';
+import { PAPER_DATA, getPaperData, notTheReference } from '../core/hf/dataset';
 import { DEFAULT_HUB } from '../core/hf/ggufBuilds';
 
 export async function getPaperBenchmarks(ctx: Ctx): Promise<void> {
@@ -31,8 +31,13 @@ export async function getPaperBenchmarks(ctx: Ctx): Promise<void> {
   });
   ctx.log.info(`${got.path}: md5 ${got.md5}, content ${got.hash}, ${JSON.stringify(got.sources)}`);
   const total = Object.values(got.sources).reduce((a, b) => a + b, 0);
-  await vscode.commands.executeCommand('workbench.view.testing.focus');
+  // Shown at once: the file watcher may report the new file only a moment later.
+  const item = ctx.benchmarks.tree.fileItem(vscode.Uri.file(got.path));
+  await vscode.commands.executeCommand('vscode.revealTestInExplorer', item);
   const counts = Object.entries(got.sources).map(([s, n]) => `${s} ${n.toLocaleString('en')}`).join(', ');
-  const open = await vscode.window.showInformationMessage(`${vscode.workspace.asRelativePath(got.path)}: ${total.toLocaleString('en')} items (${counts}), MD5 checked. Run it from the Testing view.`, 'Open File');
+  const what = `${vscode.workspace.asRelativePath(got.path)}: ${total.toLocaleString('en')} items (${counts})`;
+  const open = got.reference
+    ? await vscode.window.showInformationMessage(`${what}, the file the reference evaluates (MD5 checked). Run it from the Testing view.`, 'Open File')
+    : await vscode.window.showWarningMessage(`${what}, ${notTheReference(got.md5)} Run it from the Testing view.`, 'Open File');
   if (open) await vscode.window.showTextDocument(vscode.Uri.file(got.path));
 }

@@ -4,8 +4,8 @@ import type { Ctx } from '../context';
 import { askQuestion, askSelection } from './ask';
 import { openRunTrace, runBenchmarkCommand, runBenchmarkItem } from './bench';
 import { addHost, setApiKey } from '../bench/hosts';
-import { compareRunsCommand, openResults, openSweep, runSweepCommand } from './results';
-import { labelSelection, openTraceView, probeTrace, removeLabelCommand, rerunFromRound, summarizeLabelsCommand } from '../traces/commands';
+import { compareRunsCommand, itemSideBySide, openResults, openSweep, runSweepCommand } from './results';
+import { copyFromTrace, labelSelection, openTraceView, probeTrace, removeLabelCommand, rerunFromRound, summarizeLabelsCommand } from '../traces/commands';
 import { showError } from './errors';
 import { getPaperBenchmarks } from './data';
 import { getModel, serverActions } from './model';
@@ -33,8 +33,10 @@ export const COMMANDS: Record<string, Handler> = {
   'm1.openResults': openResults,
   'm1.openSweep': openSweep,
   'm1.compareRuns': compareRunsCommand,
+  'm1.itemSideBySide': itemSideBySide,
   'm1.runSweep': runSweepCommand,
   'm1.openTraceView': (_ctx, uri) => openTraceView(uri),
+  'm1.copyFromTrace': (ctx, uri, part) => copyFromTrace(ctx.traces, uri, part),
   'm1.labelSelection': (ctx) => labelSelection(ctx.traces),
   'm1.removeLabel': (ctx, uri) => removeLabelCommand(ctx.traces, uri),
   'm1.probeTrace': (ctx, uri) => probeTrace(ctx.traces, uri),

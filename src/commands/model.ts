@@ -7,7 +7,7 @@ import { BASELINE_MODELS, describePaperModel } from '../core/chat/baselines';
 import { formatBytes } from '../core/format';
 import { findGgufBuilds, ollamaNameFor, type GgufBuild } from '../core/hf/ggufBuilds';
 import { readGgufInfo } from '../core/ollama/importGguf';
-import { detectVramGiB, fitNote } from '../core/ollama/vram';
+import { QWEN25_32B_KV, QWEN25_7B_KV, detectVramGiB, fitNote, ollamaParallel, vramNeededGiB } from '../core/ollama/vram';
 import type { Ctx } from '../context';
 
 /** The paper's models; Q4_K_M sizes are approximate (≈ 0.6 bytes a parameter). */
@@ -19,9 +19,14 @@ export const M1_MODELS = [
 
 const BY_NAME = 'Pull a model by name…';
 const IMPORT = 'Import a local .gguf file…';
-const GiB = 1024 ** 3;
-/** Weights plus an 8K context and the runtime, roughly. */
-const vramFor = (fileBytes: number) => fileBytes / GiB + 1.5;
+/** A run at the paper's 4,096-token budget asks for about this context (prompt, budget, answer cap). */
+const RUN_NUM_CTX = 8192;
+/**
+ * Weights, the KV cache of an 8K context in each of the server's parallel slots (the environment
+ * Ollama is started with), and the runtime. The shape is the build's base model's.
+ */
+const vramFor = (weightsBytes: number, baseModel: string) =>
+  vramNeededGiB({ weightsBytes, shape: /32B/i.test(baseModel) ? QWEN25_32B_KV : QWEN25_7B_KV, numCtx: RUN_NUM_CTX, parallel: ollamaParallel(process.env) });
 
 export async function getModel(ctx: Ctx): Promise<void> {
   const vram = await detectVramGiB();
@@ -30,7 +35,7 @@ export async function getModel(ctx: Ctx): Promise<void> {
       ...M1_MODELS.map((m) => ({
         label: m.id,
         description: describePaperModel(m),
-        detail: [m.note, fitNote(m.vram, vram)].filter(Boolean).join(' · '),
+        detail: [m.note, fitNote(vramFor(m.q4 * 1e9, m.id), vram)].filter(Boolean).join(' · '),
       })),
       // The paper's comparison models, found the same way; they run under the chat protocol.
       { label: 'Baselines: the models the paper compares m1 with', kind: vscode.QuickPickItemKind.Separator },
@@ -86,7 +91,7 @@ async function pickBuild(ctx: Ctx, baseModel: string, vram: number | undefined):
   );
   if (!repo) return undefined;
   const quant = await vscode.window.showQuickPick(
-    repo.build.quants.map((q) => ({ label: q.quant, description: `${formatBytes(q.size)}${q.files.length > 1 ? ` in ${q.files.length} files` : ''}`, detail: fitNote(vramFor(q.size), vram) || undefined })),
+    repo.build.quants.map((q) => ({ label: q.quant, description: `${formatBytes(q.size)}${q.files.length > 1 ? ` in ${q.files.length} files` : ''}`, detail: fitNote(vramFor(q.size, baseModel), vram) || undefined })),
     { title: `${repo.label}: quantization`, placeHolder: 'Q4_K_M is a good balance of size and quality' },
   );
   return quant ? ollamaNameFor(repo.label, quant.label) : undefined;

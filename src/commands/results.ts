@@ -8,16 +8,16 @@ import { runPool } from '../bench/hosts';
 import { pickBenchChoice } from '../bench/pickSettings';
 import { realRunsFolder } from '../bench/runInEditor';
 import { readConfig } from '../config';
-import { hashFile, listRunFiles, readRunHeader, type RunHeader } from '../core/bench/runFile';
+import { hashFile, listRunFiles, readRunHeader, readRunRecord, type RunHeader } from '../core/bench/runFile';
 import { describeSubset, selectItems } from '../core/bench/subset';
 import { runSweep } from '../core/bench/sweep';
 import { M1Error } from '../core/errors';
 import { fileStamp } from '../core/format';
 import { LiveRun } from '../results/live';
-import { RunCatalog } from '../core/bench/runCatalog';
+import { previousRun, RunCatalog } from '../core/bench/runCatalog';
 import { trendOf } from '../core/bench/trend';
 import { workspaceRunsDirs } from '../views/runsTree';
-import { comparedSideBySide, loadComparison, loadSweep } from '../results/views';
+import { comparedSideBySide, loadComparison, loadSweep, sweepSideBySide } from '../results/views';
 import { RESULTS_VIEW_TYPE } from '../results/panel';
 import type { ResultsState } from '../results/protocol';
 import { resultsStateSchema } from '../results/validate';
@@ -69,9 +69,10 @@ async function showResults(ctx: Ctx, state: ResultsState, revived?: vscode.Webvi
       ctx.results.show(live.view(), { kind: 'run', run: live.data }, live, revived);
       return;
     }
-    case 'sweep': {
-      const { rows, view } = await loadSweep(state.dir);
-      ctx.results.show(view, { kind: 'sweep', dir: state.dir, rows }, undefined, revived);
+    case 'sweep':
+    case 'sweepSideBySide': {
+      const { rows, references, view } = await loadSweep(state.dir);
+      ctx.results.show(state.kind === 'sweep' ? view : await sweepSideBySide(state.dir, state.waitRounds, state.key), { kind: 'sweep', dir: state.dir, rows, references }, undefined, revived);
       return;
     }
     case 'compare':
@@ -104,6 +105,29 @@ export async function openResults(ctx: Ctx, arg?: unknown): Promise<void> {
   // A path string comes from the link in a running benchmark's progress notification.
   const path = (typeof arg === 'string' ? arg : uriArg(arg)?.fsPath) ?? (await pickRun('m1: results of which run?'))?.path;
   if (path) await showResults(ctx, { kind: 'run', path });
+}
+
+/**
+ * One run item's thoughts side by side (the Testing view's failure message links here): a sweep's
+ * item across the sweep's budgets, any other run's item beside the previous run of its benchmark.
+ */
+export async function itemSideBySide(ctx: Ctx, runFile?: unknown, key?: unknown): Promise<void> {
+  if (typeof runFile !== 'string' || typeof key !== 'string') throw new M1Error('bad-input', 'Open thoughts side by side from a failed item in the Testing view or from the results view.');
+  const catalog = new RunCatalog();
+  await catalog.sync(workspaceRunsDirs());
+  const entries = catalog.entries();
+  // Only a run of this workspace: the arguments may come from any link.
+  const run = entries.find((e) => e.path === runFile);
+  if (!run) throw new M1Error('bad-input', `${runFile} is not a run in this workspace's .m1/runs.`);
+  if (run.sweep) {
+    await showResults(ctx, { kind: 'sweepSideBySide', dir: run.sweep, waitRounds: run.header.settings.waitRounds, key });
+    return;
+  }
+  const prev = previousRun(entries, run);
+  if (!prev) throw new M1Error('bad-input', `No earlier run of ${basename(run.header.benchFile)} (the same file contents) to set this thought beside: run it again with other settings, or sweep the budget.`);
+  // A run of a subset may lack the item: one column would be no comparison.
+  if (!(await readRunRecord(prev.path, key))) throw new M1Error('bad-input', `The previous run of ${basename(run.header.benchFile)}, ${basename(prev.path)}, has no result for this item: compare the runs from the Runs view instead.`);
+  await showResults(ctx, { kind: 'sideBySide', a: prev.path, b: run.path, key });
 }
 
 export async function openSweep(ctx: Ctx, arg?: unknown): Promise<void> {

@@ -1,10 +1,15 @@
-// "m1: Check Ollama Server" and "m1: Select Model".
+// "m1: Check Server" (is Ollama up, is the model there, and how each server runs stop a thought
+// really behaves) and "m1: Select Model".
 import { hostname } from 'node:os';
 import * as vscode from 'vscode';
 import { ollamaHost, readConfig, setHostForThisMachine, setModel } from '../config';
 import { describeModel, isModelNamed, normalizeHost, ollamaInfo } from '../core/backends/ollama';
 import { describeOrigin } from '../core/machineSettings';
 import { versionWarning } from '../core/ollama/discover';
+import { findingsStore } from '../bench/serverFindings';
+import { runPool } from '../bench/hosts';
+import { findingInWords, runCaveat } from '../core/backends/caveats';
+import { findServer, serverInfoOf } from '../core/backends/findings';
 import type { Ctx } from '../context';
 
 export async function checkServer(ctx: Ctx): Promise<void> {
@@ -21,12 +26,49 @@ export async function checkServer(ctx: Ctx): Promise<void> {
     void vscode.window.showWarningMessage(old);
     return;
   }
-  if (installed) {
-    void vscode.window.showInformationMessage(message);
-  } else {
+  if (!installed) {
     const pick = await vscode.window.showWarningMessage(message, 'Select Model');
     if (pick) await vscode.commands.executeCommand('m1.selectModel');
+    return;
   }
+  const digest = info.models.find((m) => isModelNamed(m, engine.model))?.digest;
+  const found = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `m1: asking ${engine.model} how the server stops a thought`, cancellable: true }, (_progress, token) =>
+    probeRunHosts(ctx, host, digest, token),
+  );
+  const notes = found.filter((f) => f.note);
+  for (const f of found) ctx.log[f.note ? 'warn' : 'info'](`${f.label}: ${f.words}`);
+  if (!notes.length) {
+    void vscode.window.showInformationMessage(`${message} Budget forcing stops thoughts as the reference does${found.length > 1 ? ` on all ${found.length} servers` : ''}.`);
+    return;
+  }
+  const pick = await vscode.window.showWarningMessage(`${message} ${notes.map((f) => `${f.label}: ${f.note}`).join(' ')}`, 'Show Details');
+  if (pick) ctx.log.show();
+}
+
+/**
+ * The probe of `m1 doctor` (core/backends/findings.ts) on each server runs use, fresh, and kept
+ * for those runs. A server that cannot be probed says why.
+ */
+async function probeRunHosts(ctx: Ctx, ollamaUrl: string, digest: string | undefined, token: vscode.CancellationToken): Promise<Array<{ label: string; words: string; note?: string }>> {
+  const abort = new AbortController();
+  token.onCancellationRequested(() => abort.abort());
+  const { engine } = readConfig();
+  const { pool, hosts } = await runPool(ctx.extension.secrets, 1);
+  const store = findingsStore(ctx.extension.globalState);
+  return Promise.all(
+    pool.hosts.map(async (h, i) => {
+      const model = h.model ?? engine.model;
+      const modelDigest = hosts[i]?.kind === 'ollama' && hosts[i]?.url === ollamaUrl && !h.model ? digest : undefined;
+      try {
+        const f = await findServer(h.backend, model, { store, fresh: true, signal: abort.signal, ...(modelDigest ? { modelDigest } : {}) });
+        const note = runCaveat(serverInfoOf(f), f) ?? (f.thinkStop === 'unknown' ? f.detail : undefined);
+        return { label: h.backend.label, words: findingInWords(f), ...(note ? { note } : {}) };
+      } catch (e) {
+        const why = e instanceof Error ? e.message : String(e);
+        return { label: h.backend.label, words: `could not be probed: ${why}`, note: `could not be probed (${why}).` };
+      }
+    }),
+  );
 }
 
 /**

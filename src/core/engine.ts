@@ -44,6 +44,8 @@ export interface ThinkRound {
   finishReason?: FinishReason;
   /** The string appended after this round to start the next one (" Wait" or "Wait"). */
   waitInjected?: string;
+  /** Lengths of the text's tokens, when asked for and the server reported them exactly (logprobs). */
+  tokenLengths?: number[];
 }
 
 export interface EngineResult {
@@ -111,6 +113,8 @@ export interface EngineOptions {
    * asks for the same num_ctx, and Ollama loads the model once instead of on every change.
    */
   contextTokens?: number;
+  /** Ask the server where each thinking round's tokens begin (a sweep cuts smaller budgets there). */
+  tokenBoundaries?: boolean;
 }
 
 /** One context size for a run or sweep: the largest item's, so the model is loaded once. */
@@ -125,7 +129,7 @@ export async function* runEngine(question: Question | { rawPrompt: string }, opt
   const prompt = 'rawPrompt' in question ? question.rawPrompt : buildPrompt(question);
   const contextTokens = Math.max(opts.contextTokens ?? 0, contextTokensFor(prompt, settings));
   const result = emptyResult(prompt);
-  const request = (p: string, maxTokens: number): GenerateRequest => ({
+  const request = (p: string, maxTokens: number, tokenBoundaries = false): GenerateRequest => ({
     model: settings.model,
     prompt: p,
     maxTokens,
@@ -133,6 +137,7 @@ export async function* runEngine(question: Question | { rawPrompt: string }, opt
     temperature: settings.temperature,
     seed: settings.seed,
     contextTokens,
+    ...(tokenBoundaries ? { tokenBoundaries } : {}),
     ...(signal ? { signal } : {}),
   });
   const noteDone = (done: Extract<GenerateEvent, { type: 'done' }>) => {
@@ -155,27 +160,18 @@ export async function* runEngine(question: Question | { rawPrompt: string }, opt
     let finish: FinishReason = 'stop';
     let maxTokens = settings.budget;
     for (let round = 0; ; round++) {
-      for await (const ev of backend.generate(request(prompt + thought, maxTokens))) {
+      for await (const ev of backend.generate(request(prompt + thought, maxTokens, opts.tokenBoundaries))) {
         if (ev.type === 'text') {
           pending += ev.text;
           yield { type: 'think', round, text: ev.text };
         } else {
           noteDone(ev);
-          // `length` short of what was asked is a limit of the server's, not the budget: reading it
-          // as a budget hit would end thoughts early with "Final Answer:" and no sign of why. One
-          // token of slack: a count of the text alone misses an EOS that SGLang generated at the limit.
-          if (ev.finishReason === 'length' && !ev.repetitionGuard && !ev.estimatedCount && ev.evalCount < maxTokens - 1) {
-            throw new M1Error(
-              'http',
-              `${backend.label} ended a thinking round at ${ev.evalCount} of the ${maxTokens} tokens asked: a limit on the server cut it, not the budget ` +
-                `(vLLM: max_new_tokens in the model's generation_config.json or --override-generation-config; Ollama: the context). Raise that limit and run again.`,
-            );
-          }
+          refuseServerCap(ev, maxTokens, backend.label, 'a thinking round', 'not the budget');
           const tokens = ev.textTokens ?? ev.evalCount;
           used += tokens;
           finish = finishAt(ev, maxTokens);
           if (ev.repetitionGuard) result.repetitionGuard = 'think';
-          result.rounds.push({ text: pending, tokens, finishReason: finish });
+          result.rounds.push({ text: pending, tokens, finishReason: finish, ...(ev.tokenLengths ? { tokenLengths: ev.tokenLengths } : {}) });
           thought += pending;
           pending = '';
         }
@@ -212,6 +208,7 @@ export async function* runEngine(question: Question | { rawPrompt: string }, opt
         yield { type: 'answer', text: ev.text };
       } else {
         noteDone(ev);
+        refuseServerCap(ev, settings.answerMaxTokens, backend.label, 'the answer', 'not the answer cap');
         result.tokens.answer = ev.textTokens ?? ev.evalCount;
         if (ev.repetitionGuard) result.repetitionGuard ??= 'answer';
         result.finish.answer = ev.finishReason;
@@ -228,6 +225,20 @@ export async function* runEngine(question: Question | { rawPrompt: string }, opt
     result.responseText = result.answerMarker + result.answer;
     yield endEvent(e, result, signal);
   }
+}
+
+/**
+ * `length` short of what was asked is a limit of the server's: read as a budget hit it would end
+ * thoughts early with "Final Answer:" (or cut answers) and no sign of why. One token of slack: a
+ * count of the text alone misses an EOS that SGLang generated at the limit.
+ */
+function refuseServerCap(ev: Extract<GenerateEvent, { type: 'done' }>, maxTokens: number, label: string, what: string, not: string): void {
+  if (ev.finishReason !== 'length' || ev.repetitionGuard || ev.estimatedCount || ev.evalCount >= maxTokens - 1) return;
+  throw new M1Error(
+    'http',
+    `${label} ended ${what} at ${ev.evalCount} of the ${maxTokens} tokens asked: a limit on the server cut it, ${not} ` +
+      `(vLLM: max_new_tokens in the model's generation_config.json or --override-generation-config; Ollama: the context). Raise that limit and run again.`,
+  );
 }
 
 /** A result with nothing generated yet. */

@@ -72,12 +72,14 @@ export class OllamaManager implements vscode.Disposable {
     // Until the first use nothing has asked the server, so the item claims no state.
     const state = this.timer ? this.state : 'not checked';
     const icon = { stopped: '$(circle-slash)', starting: '$(loading~spin)', ready: '$(server-process)', error: '$(error)', 'not checked': '$(circle-outline)' }[state];
+    const words = { stopped: vscode.l10n.t('stopped'), starting: vscode.l10n.t('starting'), ready: vscode.l10n.t('ready'), error: vscode.l10n.t('error'), 'not checked': vscode.l10n.t('not checked') }[state];
     const ready = this.state === 'ready' ? ` · ${engine.model}${this.detail ? ` · ${this.detail}` : ''}` : '';
-    this.item.text = `${icon} m1: ${state}${ready}`;
+    this.item.text = `${icon} m1: ${words}${ready}`;
     // A screen reader reads this instead of the icon names in the text.
-    this.item.accessibilityInformation = { label: `m1 Ollama server at ${host}: ${state}${ready.replaceAll(' · ', ', ')}. Activate for server actions.`, role: 'button' };
+    this.item.accessibilityInformation = { label: vscode.l10n.t('m1 Ollama server at {0}: {1}. Activate for server actions.', host, `${words}${ready.replaceAll(' · ', ', ')}`), role: 'button' };
+    const where = this.where?.host === host ? ` (${describeOrigin(this.where.origin)})` : '';
     this.item.tooltip = new vscode.MarkdownString(
-      `**Ollama** at \`${host}\`${this.where?.host === host ? ` (${describeOrigin(this.where.origin)})` : ''}: ${state}${this.serve.owned ? ' (started by m1)' : ''}\n\nModel: \`${engine.model}\`${this.detail ? `\n\n${this.detail}` : ''}\n\nClick for actions.`,
+      `${vscode.l10n.t('**Ollama** at `{0}`{1}: {2}', host, where, words)}${this.serve.owned ? vscode.l10n.t(' (started by m1)') : ''}\n\n${vscode.l10n.t('Model: `{0}`', engine.model)}${this.detail ? `\n\n${this.detail}` : ''}\n\n${vscode.l10n.t('Click for actions.')}`,
     );
     this.item.backgroundColor = this.state === 'error' ? new vscode.ThemeColor('statusBarItem.errorBackground') : undefined;
   }
@@ -105,24 +107,26 @@ export class OllamaManager implements vscode.Disposable {
 
   async start(): Promise<void> {
     this.watch();
-    if (!vscode.workspace.isTrusted) throw new M1Error('bad-input', 'Starting a server needs a trusted workspace (Restricted Mode is on).');
+    if (!vscode.workspace.isTrusted) throw new M1Error('bad-input', vscode.l10n.t('Starting a server needs a trusted workspace (Restricted Mode is on).'));
     const { host } = readConfig();
     const configured = userSetting<string>('ollama.path') ?? '';
     const found = await findOllama({ configured });
     if (!found.found) {
       const msg = found.configuredMissing
-        ? `The Ollama executable set in m1.ollama.path does not exist or cannot run: ${found.configuredMissing}.`
-        : 'Ollama is not installed (not on PATH nor in the usual places). Install it, or set m1.ollama.path.';
-      const pick = await vscode.window.showErrorMessage(msg, 'Get Ollama', 'Open Settings');
-      if (pick === 'Get Ollama') await vscode.env.openExternal(vscode.Uri.parse(OLLAMA_DOWNLOAD_URL));
-      if (pick === 'Open Settings') await vscode.commands.executeCommand('workbench.action.openSettings', 'm1.ollama.path');
+        ? vscode.l10n.t('The Ollama executable set in m1.ollama.path does not exist or cannot run: {0}.', found.configuredMissing)
+        : vscode.l10n.t('Ollama is not installed (not on PATH nor in the usual places). Install it, or set m1.ollama.path.');
+      const get = vscode.l10n.t('Get Ollama');
+      const settings = vscode.l10n.t('Open Settings');
+      const pick = await vscode.window.showErrorMessage(msg, get, settings);
+      if (pick === get) await vscode.env.openExternal(vscode.Uri.parse(OLLAMA_DOWNLOAD_URL));
+      if (pick === settings) await vscode.commands.executeCommand('workbench.action.openSettings', 'm1.ollama.path');
       return;
     }
     const version = await ollamaVersion(found.path);
     this.log.info(`ollama ${version ?? '(unknown version)'} at ${found.path} (${found.source}); starting on ${host}`);
     this.set('starting');
     try {
-      const result = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `m1: starting Ollama on ${host}…` }, () =>
+      const result = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('m1: starting Ollama on {0}…', host) }, () =>
         this.serve.start({
           binary: found.path,
           host,
@@ -132,7 +136,7 @@ export class OllamaManager implements vscode.Disposable {
       );
       this.state = 'stopped';
       await this.refresh();
-      void vscode.window.showInformationMessage(result === 'started' ? `Ollama is ready at ${host}.` : `Ollama was already running at ${host}; m1 uses it as it is.`);
+      void vscode.window.showInformationMessage(result === 'started' ? vscode.l10n.t('Ollama is ready at {0}.', host) : vscode.l10n.t('Ollama was already running at {0}; m1 uses it as it is.', host));
     } catch (e) {
       this.set('error');
       throw e;
@@ -143,9 +147,9 @@ export class OllamaManager implements vscode.Disposable {
     const { host } = readConfig();
     if (await this.serve.stop()) {
       this.set('stopped');
-      void vscode.window.showInformationMessage(`Stopped the Ollama server m1 started at ${host}.`);
+      void vscode.window.showInformationMessage(vscode.l10n.t('Stopped the Ollama server m1 started at {0}.', host));
     } else if (await isOllamaRunning(host)) {
-      void vscode.window.showInformationMessage(`The Ollama server at ${host} was not started by m1, so m1 leaves it running.`);
+      void vscode.window.showInformationMessage(vscode.l10n.t('The Ollama server at {0} was not started by m1, so m1 leaves it running.', host));
     } else {
       this.set('stopped');
     }
@@ -160,9 +164,11 @@ export class OllamaManager implements vscode.Disposable {
   private async crashed(code: number | null, signal: NodeJS.Signals | null, last: string[]): Promise<void> {
     this.set('error');
     this.log.error(`ollama serve exited (${code ?? signal}): ${last.slice(-3).join(' | ')}`);
-    const pick = await vscode.window.showErrorMessage(`The Ollama server stopped unexpectedly (${code ?? signal}).`, 'Restart', 'Show Log');
-    if (pick === 'Restart') await vscode.commands.executeCommand('m1.restartServer');
-    if (pick === 'Show Log') this.serverLog.show();
+    const restart = vscode.l10n.t('Restart');
+    const showLog = vscode.l10n.t('Show Log');
+    const pick = await vscode.window.showErrorMessage(vscode.l10n.t('The Ollama server stopped unexpectedly ({0}).', String(code ?? signal)), restart, showLog);
+    if (pick === restart) await vscode.commands.executeCommand('m1.restartServer');
+    if (pick === showLog) this.serverLog.show();
   }
 
   /** Pulls a model with a cancellable progress notification; the model becomes m1.model. */

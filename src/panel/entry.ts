@@ -5,7 +5,7 @@ import type { EngineResult, EngineSettings } from '../core/engine';
 import { buildPrompt, type Question } from '../core/prompt';
 import { readChoice, scoreResponse } from '../core/score';
 import { toTrace, type TraceFile } from '../core/trace';
-import type { HistoryEntry, PanelSettings, RunStart } from './protocol';
+import { isChatProtocol, type CopyPart, type HistoryEntry, type PanelSettings, type RunStart } from './protocol';
 
 export function entryFromResult(start: RunStart, result: EngineResult, status: HistoryEntry['status'], ms: number, error?: string): HistoryEntry {
   const goldText = start.answer ? start.options[start.answer] : undefined;
@@ -13,7 +13,7 @@ export function entryFromResult(start: RunStart, result: EngineResult, status: H
   const scored: { extracted: string; choice?: string; correct?: boolean } | undefined =
     status === 'done' ? (gold ? scoreResponse(result.responseText, gold) : readChoice(result.responseText, start.options)) : undefined;
   // A chat answer's reasoning section is shown as the thought (it is scored whole, above).
-  const chat = start.settings.protocol === 'chat' || start.settings.protocol === 'chat-cot' ? splitReasoning(result.responseText) : undefined;
+  const chat = isChatProtocol(start.settings) ? splitReasoning(result.responseText) : undefined;
   const rounds = chat ? (chat.thought !== undefined ? [{ text: chat.thought, tokens: 0 }] : []) : result.rounds;
   return {
     id: start.runId,
@@ -43,7 +43,12 @@ export function entryFromResult(start: RunStart, result: EngineResult, status: H
 
 export function engineSettings(s: PanelSettings, base: EngineSettings): EngineSettings {
   const m1 = { ...base, budget: s.budget, waitRounds: s.waitRounds, temperature: s.temperature, model: s.model };
-  return s.protocol === 'chat' || s.protocol === 'chat-cot' ? chatSettings(m1, { cot: s.protocol === 'chat-cot' }) : m1;
+  return isChatProtocol(s) ? chatSettings(m1, { cot: s.protocol === 'chat-cot' }) : m1;
+}
+
+/** A past run's part as Copy puts it on the clipboard: the thought as the model wrote it, Wait continuations included. */
+export function copyText(entry: HistoryEntry, part: CopyPart): string {
+  return part === 'answer' ? entry.answerText.trim() : entry.rounds.map((r) => r.text + (r.waitInjected ?? '')).join('').trim();
 }
 
 export function traceFromEntry(entry: HistoryEntry, base: EngineSettings): TraceFile {

@@ -12,6 +12,17 @@ export const MAX_QUESTION_CHARS = 50_000;
 export const PANEL_PROTOCOLS = ['m1', 'chat', 'chat-cot'] as const;
 export type PanelProtocol = (typeof PANEL_PROTOCOLS)[number];
 
+/** Whether settings ask under the chat protocol (no thinking budget, no Wait rounds). */
+export const isChatProtocol = (s: Pick<PanelSettings, 'protocol'>) => s.protocol === 'chat' || s.protocol === 'chat-cot';
+
+/** m1.panel.collapseThought: when a run's thought folds away. */
+export const COLLAPSE_THOUGHT = ['never', 'always', 'whenAnswerStarts'] as const;
+export type CollapseThought = (typeof COLLAPSE_THOUGHT)[number];
+
+/** What a Copy button of a finished run copies. */
+export const COPY_PARTS = ['answer', 'thought'] as const;
+export type CopyPart = (typeof COPY_PARTS)[number];
+
 export interface PanelSettings {
   budget: number;
   waitRounds: number;
@@ -41,6 +52,8 @@ export type ToExtension =
   | { type: 'rerun'; historyId: string; budget: number }
   | { type: 'openTrace'; historyId: string }
   | { type: 'deleteHistory'; historyId: string }
+  /** Copies a part of a past run (looked up in history, so no text comes from the page). */
+  | { type: 'copy'; historyId: string; part: CopyPart }
   | { type: 'command'; name: PanelCommand };
 
 /** Commands the panel may ask the extension to run (nothing else gets through). */
@@ -78,7 +91,7 @@ export interface HistoryEntry {
 export type ServerState = { ok: true; host: string; version: string; models: string[] } | { ok: false; host: string; message: string };
 
 export type PanelEvent =
-  /** `tokens`: stream chunks merged into this event (Ollama sends one token a chunk). */
+  /** `tokens`: stream chunks merged into this event: a live estimate (a chunk holds one token or more), the final counts come with the result. */
   | { type: 'think'; round: number; text: string; tokens: number }
   | { type: 'wait'; round: number; text: string; tokensUsed: number }
   | { type: 'budget-hit'; tokensUsed: number; budget: number }
@@ -117,7 +130,7 @@ export interface CompareRow {
 }
 
 export type ToWebview =
-  | { type: 'init'; settings: PanelSettings; history: HistoryEntry[]; server?: ServerState; running?: { start: RunStart; events: PanelEvent[] } }
+  | { type: 'init'; settings: PanelSettings; collapseThought: CollapseThought; history: HistoryEntry[]; server?: ServerState; running?: { start: RunStart; events: PanelEvent[] } }
   | { type: 'server'; server: ServerState }
   | { type: 'run-start'; start: RunStart }
   | { type: 'events'; runId: string; events: PanelEvent[] }
@@ -126,5 +139,7 @@ export type ToWebview =
   | { type: 'compare'; compareId: string; question: string; budgets: number[]; rows: CompareRow[]; done: boolean }
   | { type: 'prefill'; question: string; options: Record<string, string> }
   | { type: 'error'; message: string }
+  /** A Copy button's text is on the clipboard (said once to a screen reader). */
+  | { type: 'copied'; historyId: string; part: CopyPart }
   /** Something the user can fix with a command (a missing model…), shown with those commands as buttons. */
   | { type: 'notice'; message: string; actions: PanelCommand[] };

@@ -2,7 +2,7 @@
 // the webview in batches, keeps history, writes trace files.
 import { randomUUID } from 'node:crypto';
 import * as vscode from 'vscode';
-import { ollamaBackend, readConfig, setModel } from '../config';
+import { collapseThought, ollamaBackend, readConfig, setModel } from '../config';
 import { ollamaInfo } from '../core/backends/ollama';
 import { runModel } from '../core/chat/protocol';
 import type { EngineEvent } from '../core/engine';
@@ -10,7 +10,7 @@ import { M1Error } from '../core/errors';
 import { splitQuestion } from '../core/questionText';
 import { writeInside } from '../core/safeWrite';
 import { OLLAMA_DOWNLOAD_URL } from '../core/ollama/discover';
-import { entryFromResult, engineSettings, traceFromEntry } from './entry';
+import { copyText, entryFromResult, engineSettings, traceFromEntry } from './entry';
 import { HistoryStore } from './history';
 import { panelSettingsSchema, parseToExtension } from './validate';
 import { webviewHtml } from '../webviewHtml';
@@ -88,6 +88,7 @@ export class PanelProvider implements vscode.WebviewViewProvider {
     this.post({
       type: 'init',
       settings: this.settings(),
+      collapseThought: collapseThought(),
       history: this.history.all(),
       ...(this.server ? { server: this.server } : {}),
       ...(this.running ? { running: { start: this.running.start, events: this.running.events } } : {}),
@@ -100,13 +101,15 @@ export class PanelProvider implements vscode.WebviewViewProvider {
         this.postInit();
         return this.refreshServer();
       case 'settings':
-        await this.adoptModel(m.settings);
-        return void (await this.ctx.extension.workspaceState.update(SETTINGS_KEY, m.settings));
+        // Stored first: a new model re-sends init (m1.model changed), which must carry these
+        // settings, not the previous ones (it reset the protocol picked a moment before).
+        await this.ctx.extension.workspaceState.update(SETTINGS_KEY, m.settings);
+        return this.adoptModel(m.settings);
       case 'refreshModels':
         return this.refreshServer();
       case 'ask':
-        await this.adoptModel(m.settings);
         await this.ctx.extension.workspaceState.update(SETTINGS_KEY, m.settings);
+        await this.adoptModel(m.settings);
         return void (await this.run({ question: m.question, options: m.options, ...(m.answer ? { answer: m.answer } : {}), settings: m.settings }));
       case 'compare':
         return this.compare({ question: m.question, options: m.options, ...(m.answer ? { answer: m.answer } : {}), settings: m.settings }, m.budgets);
@@ -124,6 +127,12 @@ export class PanelProvider implements vscode.WebviewViewProvider {
         return this.post({ type: 'history', history: this.history.all() });
       case 'command':
         return this.command(m.name);
+      case 'copy': {
+        const entry = this.history.get(m.historyId);
+        if (!entry) return;
+        await vscode.env.clipboard.writeText(copyText(entry, m.part));
+        return this.post({ type: 'copied', historyId: m.historyId, part: m.part });
+      }
     }
   }
 
@@ -258,7 +267,7 @@ export function registerPanel(ctx: PanelCtx): PanelProvider {
   ctx.extension.subscriptions.push(
     vscode.window.registerWebviewViewProvider(PanelProvider.viewId, provider, { webviewOptions: { retainContextWhenHidden: true } }),
     vscode.workspace.onDidChangeConfiguration((e) => e.affectsConfiguration('m1') && void provider.refreshServer()),
-    vscode.workspace.onDidChangeConfiguration((e) => e.affectsConfiguration('m1.model') && provider.postInit()),
+    vscode.workspace.onDidChangeConfiguration((e) => (e.affectsConfiguration('m1.model') || e.affectsConfiguration('m1.panel.collapseThought')) && provider.postInit()),
   );
   return provider;
 }

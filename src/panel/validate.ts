@@ -1,7 +1,7 @@
 // Runtime validation of the messages the webview sends (it is a browser page: check everything).
 // zod/mini keeps the extension bundle small.
 import * as z from 'zod/mini';
-import { BUDGET_MAX, BUDGET_MIN, MAX_QUESTION_CHARS, PANEL_COMMANDS, PANEL_PROTOCOLS, type PanelSettings, type ToExtension } from './protocol';
+import { BUDGET_MAX, BUDGET_MIN, COPY_PARTS, MAX_QUESTION_CHARS, PANEL_COMMANDS, PANEL_PROTOCOLS, type PanelSettings, type ToExtension } from './protocol';
 
 const letter = z.string().check(z.regex(/^[A-Z]$/, 'must be one letter A–Z'));
 const options = z.record(letter, z.string().check(z.maxLength(5_000)));
@@ -34,6 +34,7 @@ export const toExtensionSchema: z.ZodMiniType<ToExtension> = z.discriminatedUnio
   z.object({ type: z.literal('rerun'), historyId: id, budget }),
   z.object({ type: z.literal('openTrace'), historyId: id }),
   z.object({ type: z.literal('deleteHistory'), historyId: id }),
+  z.object({ type: z.literal('copy'), historyId: id, part: z.enum(COPY_PARTS) }),
   z.object({ type: z.literal('command'), name: z.enum(PANEL_COMMANDS) }),
 ]);
 

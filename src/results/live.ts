@@ -27,7 +27,8 @@ export class LiveRun {
   trend: TrendPoint[] = [];
 
   view(): RunView {
-    return { ...runViewOf(this.data.path, this.data.header, this.data.records), ...(this.trend.length > 1 ? { trend: this.trend } : {}) };
+    const problems = this.tail.problems;
+    return { ...runViewOf(this.data.path, this.data.header, this.data.records), ...(this.trend.length > 1 ? { trend: this.trend } : {}), ...(problems.length ? { problems } : {}) };
   }
 
   /** Calls `onView` with the new view whenever items are appended, until disposed. */

@@ -9,17 +9,19 @@ import { benchFileOf, itemKey, readRunFile, readRunRecord, type RunHeader, type 
 import { traceFromRecord } from '../core/bench/traceExport';
 import { M1Error } from '../core/errors';
 import { writeInside } from '../core/safeWrite';
-import { compareReport, reportText, runReport, sweepReport, type ReportFormat, type SweepRow } from '../core/report/export';
+import { compareReport, reportText, runReport, sweepReport, thoughtOf, type ReportFormat, type SweepRow } from '../core/report/export';
+import type { ReferenceLine } from '../core/report/svg';
 import type { RunData } from '../core/bench/compare';
-import { comparedSideBySide } from './views';
-import type { FromResults, ResultsState, ResultsView } from './protocol';
+import { comparedSideBySide, itemPreview, sweepSideBySide } from './views';
+import type { FromResults, ResultsState, ResultsView, ToResults } from './protocol';
 import { fromResultsSchema } from './validate';
 import { webviewHtml } from '../webviewHtml';
+import { viewUri } from '../traces/documents';
 
 /** What a view was made from: enough to open items, write traces and export. */
 export type ResultsSource =
   | { kind: 'run'; run: RunData }
-  | { kind: 'sweep'; dir: string; rows: Array<SweepRow & { runFile: string }> }
+  | { kind: 'sweep'; dir: string; rows: Array<SweepRow & { runFile: string }>; references: ReferenceLine[] }
   | { kind: 'compare'; runs: [RunData, RunData] };
 
 /** A run's benchmark file: absolute, or relative to the workspace the run file lives in. */
@@ -97,6 +99,17 @@ export class ResultsPanels {
         return;
       case 'sideBySide': {
         if (source.kind === 'compare') this.show(await comparedSideBySide(source.runs, msg.key), source);
+        if (source.kind === 'sweep' && msg.waitRounds !== undefined) this.show(await sweepSideBySide(source.dir, msg.waitRounds, msg.key), source);
+        return;
+      }
+      case 'preview':
+        if (source.kind === 'run') await panel.webview.postMessage({ type: 'preview', key: msg.key, preview: await itemPreview(source.run.path, msg.key) } satisfies ToResults);
+        return;
+      case 'copy': {
+        if (source.kind !== 'run') return;
+        const p = await itemPreview(source.run.path, msg.key);
+        await vscode.env.clipboard.writeText(msg.part === 'answer' ? p.response : thoughtOf(p));
+        vscode.window.setStatusBarMessage(`m1: the ${msg.part} is on the clipboard`, 3000);
         return;
       }
       case 'export':
@@ -147,7 +160,7 @@ export const RESULTS_VIEW_TYPE = 'm1.results';
 /** What the tab is made of, for the page to keep (ResultsState). */
 function stateOf(view: ResultsView, source: ResultsSource): ResultsState {
   if (source.kind === 'run') return { kind: 'run', path: source.run.path };
-  if (source.kind === 'sweep') return { kind: 'sweep', dir: source.dir };
+  if (source.kind === 'sweep') return view.kind === 'sideBySide' ? { kind: 'sweepSideBySide', dir: source.dir, waitRounds: view.waitRounds ?? 0, key: view.key } : { kind: 'sweep', dir: source.dir };
   const [a, b] = source.runs.map((r) => r.path) as [string, string];
   return view.kind === 'sideBySide' ? { kind: 'sideBySide', a, b, key: view.key } : { kind: 'compare', a, b };
 }
@@ -155,7 +168,7 @@ function stateOf(view: ResultsView, source: ResultsSource): ResultsState {
 /** The view's data in one of the export formats. */
 function exportText(format: ReportFormat, view: ResultsView, source: ResultsSource): string {
   if (source.kind === 'run' && view.kind === 'run') return reportText(format, runReport(source.run.header, view.summary, source.run.records));
-  if (source.kind === 'sweep') return reportText(format, sweepReport(source.rows, view.title));
+  if (source.kind === 'sweep') return reportText(format, sweepReport(source.rows, view.title, source.references));
   if (view.kind === 'compare') return reportText(format, compareReport(view.comparison));
   throw new Error('Nothing to export.');
 }
@@ -175,5 +188,6 @@ export async function openRunItemTrace(runFile: string, key: string, loaded?: Ru
   const root = vscode.workspace.getWorkspaceFolder(vscode.Uri.file(runFile))?.uri.fsPath ?? resolve(dirname(runFile), '..', '..');
   const uri = vscode.Uri.file(join(root, '.m1', 'traces', `${name}.m1trace.json`));
   await writeInside(root, uri.fsPath, `${JSON.stringify(traceFromRecord(r, run.header), null, 2)}\n`);
-  await vscode.window.showTextDocument(uri, { viewColumn: vscode.ViewColumn.Beside });
+  // The readable view (rounds, Wait points, the answer, labels), not the JSON; its lens opens the JSON.
+  await vscode.window.showTextDocument(viewUri(uri), { viewColumn: vscode.ViewColumn.Beside, preview: false });
 }

@@ -36,6 +36,8 @@ export interface RunView {
   unfinished?: boolean;
   /** The benchmark's runs over time (two or more), this one among them. */
   trend?: TrendPoint[];
+  /** Lines of the run file left out, file:line and why (a torn or malformed line). */
+  problems?: string[];
 }
 
 export interface SweepView {
@@ -48,6 +50,10 @@ export interface SweepView {
     waitRounds: number;
     chart: string;
     sources: Array<{ name: string; accuracies: Array<number | null>; best: { budget: number; accuracy: number; ci95: [number, number] } | null }>;
+    /** Items whose result changes with the budget (the first MAX_CHANGED), each budget's result; null where a budget lacks it. */
+    changed: Array<{ key: string; label: string; source: string; question: string; gold: string | null; results: Array<ItemStatus | null> }>;
+    /** How many items change in all (more than `changed` lists when it is cut). */
+    changedCount: number;
   }>;
 }
 
@@ -69,18 +75,29 @@ export interface SideBySideView {
   /** Row k: Wait round k of each thought; null where a thought has fewer rounds. */
   rounds: Array<Array<{ think: string; waitInjected: string | null } | null>>;
   divergence: Divergence | null;
+  /** A sweep's item: the Wait rounds its columns (one per budget) share. */
+  waitRounds?: number;
 }
 
 export type ResultsView = RunView | SweepView | CompareView | SideBySideView;
+
+/** An item's thought (round by round) and answer, read for a preview in the table; nothing is written. */
+export interface ItemPreview {
+  rounds: Array<{ think: string; waitInjected: string | null }>;
+  response: string;
+  /** The budget cut the thought. */
+  cut: boolean;
+}
 
 /** What a results tab is made from, kept by the page so that the tab comes back after a reload. */
 export type ResultsState =
   | { kind: 'run'; path: string }
   | { kind: 'sweep'; dir: string }
   | { kind: 'compare'; a: string; b: string }
-  | { kind: 'sideBySide'; a: string; b: string; key: string };
+  | { kind: 'sideBySide'; a: string; b: string; key: string }
+  | { kind: 'sweepSideBySide'; dir: string; waitRounds: number; key: string };
 
-export type ToResults = { type: 'show'; view: ResultsView; state: ResultsState };
+export type ToResults = { type: 'show'; view: ResultsView; state: ResultsState } | { type: 'preview'; key: string; preview: ItemPreview };
 
 export type FromResults =
   | { type: 'ready' }
@@ -90,7 +107,11 @@ export type FromResults =
   | { type: 'openRun'; budget: number; waitRounds: number }
   /** A run of the trend (one of the view's points). */
   | { type: 'openTrendRun'; path: string }
-  /** A compared item's two thoughts next to each other. */
-  | { type: 'sideBySide'; key: string }
+  /** An item's thoughts next to each other: a compared item's two, or (`waitRounds`, a sweep) one per budget. */
+  | { type: 'sideBySide'; key: string; waitRounds?: number }
+  /** A run item's thought and answer inline, under its row. */
+  | { type: 'preview'; key: string }
+  /** A run item's answer or whole thought to the clipboard. */
+  | { type: 'copy'; key: string; part: 'answer' | 'thought' }
   /** `reasoning`: CSV or JSON of a run with each item's thought and answer text. */
   | { type: 'export'; format: 'csv' | 'json' | 'md'; reasoning?: boolean };

@@ -8,7 +8,7 @@ import { ollamaBackend, readConfig } from '../config';
 import { askM1 } from '../core/engine';
 import { M1Error } from '../core/errors';
 import { mdCell } from '../core/markdown';
-import { csv } from '../core/report/export';
+import { csv, thoughtOf } from '../core/report/export';
 import { readChoice, scoreResponse } from '../core/score';
 import { LABEL_KINDS, toTrace, type TraceFile } from '../core/trace';
 import { addLabel, removeLabel, summarizeLabels, type LabelSummary } from '../core/traces/labels';
@@ -32,6 +32,14 @@ export async function openTraceView(arg?: unknown): Promise<void> {
   const file = traceFile(arg);
   const doc = await vscode.workspace.openTextDocument(viewUri(file));
   await vscode.window.showTextDocument(doc, { preview: false, viewColumn: vscode.window.activeTextEditor?.document.uri.toString() === file.toString() ? vscode.ViewColumn.Beside : vscode.ViewColumn.Active });
+}
+
+/** "Copy answer" / "Copy thought" (lenses of the readable view): the text as the model wrote it. */
+export async function copyFromTrace(docs: TraceDocuments, arg: unknown, part: unknown): Promise<void> {
+  if (part !== 'answer' && part !== 'thought') throw new M1Error('bad-input', 'Copy the answer or the thought from the lenses of a readable trace.');
+  const trace = await docs.read(traceFile(arg));
+  await vscode.env.clipboard.writeText(part === 'answer' ? trace.answer : thoughtOf(trace));
+  vscode.window.setStatusBarMessage(`m1: the ${part} is on the clipboard`, 3000);
 }
 
 /** Labels, probes and re-runs change a trace file, which may be a repository's: trust first. */

@@ -79,7 +79,7 @@ export class TraceInlayHints implements vscode.InlayHintsProvider {
   }
 }
 
-/** Per round: re-run from here; at the top: probe the answers, label the selection, the JSON. */
+/** Per round: re-run from here; at the top: probe the answers, label the selection, the JSON, copy the thought; at the answer: copy it. */
 export class TraceLenses implements vscode.CodeLensProvider {
   constructor(private readonly docs: TraceDocuments) {}
 
@@ -93,6 +93,8 @@ export class TraceLenses implements vscode.CodeLensProvider {
       new vscode.CodeLens(top, { title: waits > 0 ? `$(beaker) Probe the answer at each of ${waits + 1} rounds` : '$(beaker) Probe answers (one round: nothing to probe)', command: 'm1.probeTrace', arguments: [file] }),
       new vscode.CodeLens(top, { title: '$(tag) Label the selection', command: 'm1.labelSelection' }),
       new vscode.CodeLens(top, { title: '$(json) Open the JSON', command: 'vscode.open', arguments: [file] }),
+      new vscode.CodeLens(top, { title: '$(copy) Copy thought', command: 'm1.copyFromTrace', arguments: [file, 'thought'] }),
+      new vscode.CodeLens(new vscode.Range(doc.positionAt(r.view.answer.header.start), doc.positionAt(r.view.answer.header.start)), { title: '$(copy) Copy answer', command: 'm1.copyFromTrace', arguments: [file, 'answer'] }),
       ...r.view.rounds.map((x) => new vscode.CodeLens(new vscode.Range(doc.positionAt(x.header.start), doc.positionAt(x.header.start)), { title: '$(debug-restart) Re-run from here…', command: 'm1.rerunFromRound', arguments: [file, x.round] })),
       ...(r.trace.labels.length ? [new vscode.CodeLens(top, { title: '$(trash) Remove a label…', command: 'm1.removeLabel', arguments: [file] })] : []),
     ];

@@ -8,8 +8,8 @@ import * as vscode from 'vscode';
 import { groupRuns, previousRun, RunCatalog, type RunEntry, type RunGroup, type SweepEntry } from '../core/bench/runCatalog';
 import { benchFileOf } from '../core/bench/runFile';
 import { M1Error } from '../core/errors';
-import { pct } from '../core/format';
 import { lastChoice } from '../bench/pickSettings';
+import { accuracyLabel, runTooltip } from './runLabels';
 import { guarded } from '../commands/errors';
 import type { Ctx } from '../context';
 
@@ -22,18 +22,14 @@ const DEBOUNCE_MS = 300;
 /** Every workspace folder's .m1/runs. */
 export const workspaceRunsDirs = () => (vscode.workspace.workspaceFolders ?? []).map((f) => join(f.uri.fsPath, '.m1', 'runs'));
 
-/** "66.7% (30.0–90.3%)": accuracy with its 95% interval, or a dash before any scored item. */
-export function accuracyLabel(r: RunEntry): string {
-  const t = r.totals;
-  return t.accuracy === null || !t.ci95 ? '–' : `${pct(t.accuracy)} (${pct(t.ci95[0])}–${pct(t.ci95[1])})`;
-}
-
 export class RunsTree implements vscode.TreeDataProvider<Node>, vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<void>();
   readonly onDidChangeTreeData = this.changed.event;
   private readonly catalog = new RunCatalog();
   private timer: NodeJS.Timeout | undefined;
   private syncing: Promise<void> = Promise.resolve();
+  /** Left-out lines already written to the log, each said once. */
+  private readonly logged = new Set<string>();
 
   constructor(private readonly ctx: Ctx) {}
 
@@ -46,7 +42,13 @@ export class RunsTree implements vscode.TreeDataProvider<Node>, vscode.Disposabl
   /** One sync at a time: the catalog's tails must not be read twice at once. */
   sync(): Promise<void> {
     this.syncing = this.syncing.then(async () => {
-      if (await this.catalog.sync(workspaceRunsDirs()).catch((e: unknown) => (this.ctx.log.warn(`runs view: ${String(e)}`), false))) this.changed.fire();
+      if (!(await this.catalog.sync(workspaceRunsDirs()).catch((e: unknown) => (this.ctx.log.warn(`runs view: ${String(e)}`), false)))) return;
+      for (const p of this.catalog.problems()) {
+        if (this.logged.has(p)) continue;
+        this.logged.add(p);
+        this.ctx.log.warn(`runs view: ${p}`);
+      }
+      this.changed.fire();
     });
     return this.syncing;
   }
@@ -119,20 +121,9 @@ export class RunsTree implements vscode.TreeDataProvider<Node>, vscode.Disposabl
     const item = new vscode.TreeItem(r.sweep ? `budget ${s.budget} · ${s.waitRounds} Wait` : basename(r.path, '.jsonl'));
     item.id = r.path;
     item.description = [accuracyLabel(r), `${t.done}/${t.planned}`, ...(unfinished ? ['unfinished'] : []), ...(r.sweep ? [] : [s.model, `budget ${s.budget}`, `${s.waitRounds} Wait`]), new Date(r.header.createdAt).toLocaleDateString(), ...(note ? [note] : [])].join(' · ');
-    const tip = new vscode.MarkdownString(undefined, false);
-    tip.appendMarkdown(`**${basename(r.path)}**${unfinished ? ' (unfinished)' : ''}\n\n`);
-    const rows: Array<[string, string]> = [
-      ['accuracy (95% CI)', `${accuracyLabel(r)}, ${t.correct} of ${t.scored} right`],
-      ['items', `${t.done} of ${t.planned}${r.header.subset ? ` (${r.header.subset})` : ''}`],
-      ['model', `${s.model}${r.header.modelDigest ? ` (${r.header.modelDigest.slice(0, 19)})` : ''}`],
-      ['budget', `${s.budget} thinking tokens, ${s.waitRounds} Wait round${s.waitRounds === 1 ? '' : 's'}`],
-      ['server', t.hosts.join(', ') || 'not recorded'],
-      ['date', new Date(r.header.createdAt).toLocaleString()],
-      ...(note ? [['note', note] as [string, string]] : []),
-    ];
-    for (const [k, v] of rows) tip.appendText(`${k}: ${v}\n`);
-    item.tooltip = tip;
-    item.iconPath = new vscode.ThemeIcon(unfinished ? 'debug-pause' : 'pass', new vscode.ThemeColor(unfinished ? 'problemsWarningIcon.foreground' : 'testing.iconPassed'));
+    // Not trusted and without theme icons: the names in it are a repository's.
+    item.tooltip = new vscode.MarkdownString(runTooltip(r, note), false);
+    item.iconPath = r.problems ? new vscode.ThemeIcon('warning', new vscode.ThemeColor('problemsWarningIcon.foreground')) : new vscode.ThemeIcon(unfinished ? 'debug-pause' : 'pass', new vscode.ThemeColor(unfinished ? 'problemsWarningIcon.foreground' : 'testing.iconPassed'));
     item.resourceUri = vscode.Uri.file(r.path);
     item.contextValue = unfinished ? 'm1.run.unfinished' : 'm1.run';
     item.command = { command: 'm1.openResults', title: 'Open Results', arguments: [vscode.Uri.file(r.path)] };

@@ -46,7 +46,7 @@ export class ServerTree implements vscode.TreeDataProvider<Node> {
       ];
     } catch (e) {
       this.ctx.log.warn(`server view: ${e instanceof Error ? e.message : String(e)}`);
-      return [{ kind: 'server', label: host, detail: 'not reachable', ok: false }];
+      return [{ kind: 'server', label: host, detail: vscode.l10n.t('not reachable'), ok: false }];
     }
   }
 
@@ -55,16 +55,16 @@ export class ServerTree implements vscode.TreeDataProvider<Node> {
       const item = new vscode.TreeItem(node.label);
       item.description = node.detail;
       item.iconPath = new vscode.ThemeIcon(node.ok ? 'server-environment' : 'warning', new vscode.ThemeColor(node.ok ? 'testing.iconPassed' : 'problemsWarningIcon.foreground'));
-      item.tooltip = node.ok ? `Ollama is running at ${node.label}` : `Nothing answers at ${node.label}. Start Ollama or set m1.ollama.host.`;
-      item.command = { command: 'm1.checkServer', title: 'Check Ollama Server' };
+      item.tooltip = node.ok ? vscode.l10n.t('Ollama is running at {0}', node.label) : vscode.l10n.t('Nothing answers at {0}. Start Ollama or set m1.ollama.host.', node.label);
+      item.command = { command: 'm1.checkServer', title: vscode.l10n.t('Check Ollama Server') };
       return item;
     }
     if (node.kind === 'loadedGroup') {
-      const item = new vscode.TreeItem('In memory', node.loaded.length ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.None);
+      const item = new vscode.TreeItem(vscode.l10n.t('In memory'), node.loaded.length ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.None);
       const vram = node.loaded.reduce((n, m) => n + m.sizeVram, 0);
-      item.description = node.loaded.length ? `${node.loaded.length} loaded · ${formatBytes(vram)} VRAM` : 'no model loaded';
+      item.description = node.loaded.length ? vscode.l10n.t('{0} loaded · {1} VRAM', node.loaded.length, formatBytes(vram)) : vscode.l10n.t('no model loaded');
       item.iconPath = new vscode.ThemeIcon('chip');
-      item.tooltip = 'Models Ollama holds in memory (/api/ps). Ollama unloads a model after m1.ollama.keepAlive without requests (5 minutes by default).';
+      item.tooltip = vscode.l10n.t('Models Ollama holds in memory (/api/ps). Ollama unloads a model after m1.ollama.keepAlive without requests (5 minutes by default).');
       return item;
     }
     if (node.kind === 'loaded') {
@@ -79,10 +79,10 @@ export class ServerTree implements vscode.TreeDataProvider<Node> {
     }
     const m = node.model;
     const item = new vscode.TreeItem(m.name);
-    item.description = `${node.current ? 'in use · ' : ''}${node.loaded ? 'loaded · ' : ''}${describeModel(m)}`;
+    item.description = `${node.current ? `${vscode.l10n.t('in use')} · ` : ''}${node.loaded ? `${vscode.l10n.t('loaded')} · ` : ''}${describeModel(m)}`;
     item.iconPath = new vscode.ThemeIcon(node.current ? 'check' : 'symbol-misc');
     item.contextValue = node.loaded ? 'model.loaded' : 'model';
-    item.command = { command: 'm1.selectModel', title: 'Use this model', arguments: [m.name] };
+    item.command = { command: 'm1.selectModel', title: vscode.l10n.t('Use this model'), arguments: [m.name] };
     return item;
   }
 }
@@ -92,7 +92,7 @@ function modelName(arg: unknown): string {
   if (typeof arg === 'string') return arg;
   const node = arg as Node | undefined;
   if (node && (node.kind === 'model' || node.kind === 'loaded')) return node.model.name;
-  throw new M1Error('bad-input', 'Pick a model in the Ollama view.');
+  throw new M1Error('bad-input', vscode.l10n.t('Pick a model in the Ollama view.'));
 }
 
 async function unload(tree: ServerTree, arg: unknown): Promise<void> {
@@ -100,24 +100,25 @@ async function unload(tree: ServerTree, arg: unknown): Promise<void> {
   const { host } = readConfig();
   await unloadModel(host, name);
   tree.refresh();
-  void vscode.window.showInformationMessage(`Unloaded ${name}: its memory is free. The next question loads it again.`);
+  void vscode.window.showInformationMessage(vscode.l10n.t('Unloaded {0}: its memory is free. The next question loads it again.', name));
 }
 
 async function remove(tree: ServerTree, arg: unknown): Promise<void> {
   const name = modelName(arg);
   const { host, engine } = readConfig();
   const inUse = isModelNamed({ name }, engine.model);
+  const confirm = vscode.l10n.t('Delete Model');
   const ok = await vscode.window.showWarningMessage(
-    `Delete ${name} from the Ollama server at ${host}?`,
-    { modal: true, detail: `Its files are removed from the server's disk; getting it back means pulling it again.${inUse ? ' It is the model m1 uses now (m1.model).' : ''}` },
-    'Delete Model',
+    vscode.l10n.t('Delete {0} from the Ollama server at {1}?', name, host),
+    { modal: true, detail: `${vscode.l10n.t("Its files are removed from the server's disk; getting it back means pulling it again.")}${inUse ? vscode.l10n.t(' It is the model m1 uses now (m1.model).') : ''}` },
+    confirm,
   );
-  if (ok !== 'Delete Model') return;
+  if (ok !== confirm) return;
   // Ollama deletes the files but leaves a loaded runner in memory until it expires: free it first.
   if ((await loadedModels(host).catch(() => [] as LoadedModel[])).some((l) => l.name === name)) await unloadModel(host, name);
   await deleteModel(host, name);
   tree.refresh();
-  void vscode.window.showInformationMessage(`Deleted ${name}.${inUse ? ' Choose another model with "m1: Select Model".' : ''}`);
+  void vscode.window.showInformationMessage(`${vscode.l10n.t('Deleted {0}.', name)}${inUse ? vscode.l10n.t(' Choose another model with "m1: Select Model".') : ''}`);
 }
 
 /** Details are read-only documents under their own scheme, shown as Markdown. */

@@ -45,6 +45,13 @@ describe('e2e: a baseline model in the side panel (chat protocol)', function () 
     await panel.getByRole('button', { name: 'Ask', exact: true }).click();
     const card = panel.locator('.answer-card');
     await expectText(card, '✓ right', 30_000);
+    // m1.panel.collapseThought's default: the thought folds away once the answer starts; Enter on
+    // its summary opens it again.
+    const think = panel.locator('details.think');
+    assert.equal(await think.evaluate((d) => (d as HTMLDetailsElement).open), false);
+    await panel.locator('details.think summary').focus();
+    await s().page.keyboard.press('Enter');
+    assert.equal(await think.evaluate((d) => (d as HTMLDetailsElement).open), true);
     await expectText(panel.locator('.think-body'), THOUGHT);
     await expectText(panel.locator('.run-settings'), `${BASELINE} · chat protocol`);
     await expectText(panel.locator('details.think summary'), "the model's reasoning section");
@@ -54,6 +61,22 @@ describe('e2e: a baseline model in the side panel (chat protocol)', function () 
     assert.ok(!fake.generateLog[0]!.prompt.includes('<|im_start|>think'), 'no think marker');
     await panel.locator('.run').evaluate((el) => el.scrollIntoView({ block: 'start' }));
     await s().shot('baseline-think-panel');
+  });
+
+  it('copies the answer and the thought from the keyboard', async () => {
+    const { page } = s();
+    await page.context().grantPermissions(['clipboard-read', 'clipboard-write'], { origin: new URL(page.url()).origin });
+    const copied = panel.locator('.copy-row .copied');
+    await panel.getByRole('button', { name: 'Copy thought to the clipboard' }).focus();
+    await page.keyboard.press('Enter');
+    await expectText(copied, 'Thought copied');
+    assert.equal(await page.evaluate(() => navigator.clipboard.readText()), THOUGHT);
+    await page.keyboard.press('Shift+Tab'); // back to Copy answer
+    await page.keyboard.press('Enter');
+    await expectText(copied, 'Answer copied');
+    assert.equal(await page.evaluate(() => navigator.clipboard.readText()), 'The deficiency is of thiamine.\n\n\\boxed{A}');
+    await panel.locator('.run').evaluate((el) => el.scrollIntoView({ block: 'end' }));
+    await s().shot('baseline-copy');
   });
 
   it('runs the sample benchmark as a baseline from the run quick picks (no budget, no Wait steps)', async () => {

@@ -44,7 +44,8 @@ describe('e2e: m1 in code-server', function () {
     await expectText(output, 'ST elevation in II, III and aVF localizes the infarct');
     await expectText(output, '── answer ──');
     await expectText(output, 'thinking + ');
-    const request = fake.generateLog[0]!;
+    // The first request of the question (Check Server probed the think stop before it).
+    const request = fake.generateLog.find((r) => r.prompt.includes('Right coronary artery'))!;
     assert.equal(request.options.num_predict, 4096, 'the default budget is the paper optimum');
     assert.ok(request.prompt.includes('C. Right coronary artery\nD. Left main coronary artery\nReturn your final response within \\boxed{}.'));
     await s().shot('03-ask-question');

@@ -1,7 +1,7 @@
 // The "Ask m1" side panel as a user meets it, against the fake Ollama server.
 import assert from 'node:assert/strict';
 import type { FrameLocator } from 'playwright-core';
-import { runCommand } from '../harness/browser';
+import { openPalette, runCommand } from '../harness/browser';
 import { expectText } from './expect';
 import { useSession } from './session';
 
@@ -11,7 +11,8 @@ const OPTIONS = ['Left anterior descending artery', 'Left circumflex artery', 'R
 
 describe('e2e: the Ask m1 side panel', function () {
   this.timeout(120_000);
-  const s = useSession({}, { 'workbench.colorTheme': 'Default Dark Modern' });
+  // The thought stays open here: these tests read it after the answer (baseline.e2e.ts folds it).
+  const s = useSession({}, { 'workbench.colorTheme': 'Default Dark Modern', 'm1.panel.collapseThought': 'never' });
   let panel: FrameLocator;
 
   /** Clicks Ask and waits until the new run's view replaced the previous one. */
@@ -78,16 +79,28 @@ describe('e2e: the Ask m1 side panel', function () {
     await s().shot('panel-trace-file');
   });
 
+  /**
+   * Picks a colour theme as a user does. (Not by rewriting User/settings.json: code-server's
+   * browser workbench does not take up an outside change of that file while it runs.)
+   */
+  async function pickTheme(name: string, workbenchClass: string): Promise<void> {
+    const { page } = s();
+    // The row of that command itself, not "Preferences: Browse Color Themes in Marketplace".
+    await openPalette(page, 'Preferences: Color Theme', 'Preferences: Color Theme');
+    await page.locator('.quick-input-list .monaco-list-row[aria-label^="Preferences: Color Theme"]').first().click();
+    await page.locator('.quick-input-widget input').fill(name);
+    await page.locator('.quick-input-list .monaco-list-row', { hasText: name }).first().waitFor();
+    await page.keyboard.press('Enter');
+    await page.waitForFunction((c) => document.querySelector('.monaco-workbench')?.classList.contains(c), workbenchClass, { timeout: 20_000 });
+  }
+
   it('looks right in the light and high-contrast themes', async () => {
-    const { page, server } = s();
-    server.setUserSettings({ 'workbench.colorTheme': 'Default Light Modern' });
-    await page.waitForFunction(() => document.querySelector('.monaco-workbench')?.classList.contains('vs'), undefined, { timeout: 20_000 });
+    await pickTheme('Light Modern', 'vs');
     await expectText(panel.locator('.answer-card'), '✓ right');
     await s().shot('panel-02-light');
-    server.setUserSettings({ 'workbench.colorTheme': 'Default High Contrast' });
-    await page.waitForFunction(() => document.querySelector('.monaco-workbench')?.classList.contains('hc-black'), undefined, { timeout: 20_000 });
+    await pickTheme('Dark High Contrast', 'hc-black');
     await s().shot('panel-03-high-contrast');
-    server.setUserSettings({ 'workbench.colorTheme': 'Default Dark Modern' });
+    await pickTheme('Dark Modern', 'vs-dark');
   });
 
   it('keeps streaming while the panel is hidden and shows it all when it comes back', async () => {

@@ -2,7 +2,7 @@
 // paper's figure, and a comparison with flips; traces opened from them and a Markdown export.
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { existsSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import type { FrameLocator, Page } from 'playwright-core';
@@ -27,9 +27,21 @@ const SWEEP_BENCH = Object.fromEntries(
 
 describe('e2e: results, sweeps and comparisons', function () {
   this.timeout(240_000);
-  const s = useSession({ scripts: [...DEMO_SCRIPTS, ...SWEEP_SCRIPTS], tokenDelayMs: 0 }, { 'workbench.colorTheme': 'Default Dark Modern' });
+  // No hovers in the Testing view: a row's tooltip would cover the row below it.
+  const s = useSession({ scripts: [...DEMO_SCRIPTS, ...SWEEP_SCRIPTS], tokenDelayMs: 0 }, { 'workbench.colorTheme': 'Default Dark Modern', 'workbench.hover.delay': 60_000 });
   const view = (): FrameLocator => s().page.frameLocator('iframe.webview').frameLocator('#active-frame');
+  // The newest visible webview: a results tab opened from another keeps the other's (hidden) frame.
+  const newest = (): FrameLocator => s().page.frameLocator('iframe.webview:visible >> nth=-1').frameLocator('#active-frame');
   const runs = () => join(s().workspace, '.m1', 'runs');
+  const traces = () => (existsSync(join(s().workspace, '.m1', 'traces')) ? readdirSync(join(s().workspace, '.m1', 'traces')) : []);
+  /** medqa-003 of a run file: the item the Wait round flips. */
+  const medqa003 = (name: string) =>
+    readFileSync(join(runs(), name), 'utf8')
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => JSON.parse(l) as { id?: string; response: string; rounds: Array<{ think: string; waitInjected: string | null }> })
+      .find((r) => r.id === 'medqa-003')!;
+  const clipboard = () => s().page.evaluate(() => navigator.clipboard.readText());
 
   before(async () => {
     const { workspace, fake } = s();
@@ -64,8 +76,27 @@ describe('e2e: results, sweeps and comparisons', function () {
     assert.equal(await v.locator('table.items tbody tr').count(), 1);
     await expectText(v.locator('table.items tbody'), 'medqa-003');
     await s().shot('results-01-run');
-    await v.locator('table.items tbody button', { hasText: 'Trace' }).click();
-    await page.locator('.tab', { hasText: '.m1trace.json' }).first().waitFor({ timeout: 20_000 });
+    // The thought and the answer under the row, read from the run file: no trace file written.
+    await page.context().grantPermissions(['clipboard-read', 'clipboard-write']);
+    const record = medqa003('one-wait.jsonl');
+    await v.locator('table.items tbody tr', { hasText: 'medqa-003' }).locator('button.preview-toggle').click();
+    const preview = v.locator('tr.preview-row td.preview');
+    await expectText(preview, 'Wait round 1', 20_000);
+    await expectText(preview.locator('pre.answer'), record.response.trim().slice(0, 40));
+    assert.deepEqual(traces(), [], 'a preview writes no trace file');
+    await preview.locator('button', { hasText: 'Copy answer' }).click();
+    await expectText(page.locator('.statusbar'), 'the answer is on the clipboard', 10_000);
+    assert.equal(await clipboard(), record.response);
+    await preview.scrollIntoViewIfNeeded();
+    await s().shot('results-01b-preview');
+    // Trace opens the readable trace, not the JSON; its lenses copy the thought and the answer.
+    await v.locator('table.items tbody button', { hasText: /^Trace$/ }).click();
+    await page.locator('.tab.active', { hasText: '.m1trace.json.md' }).waitFor({ timeout: 20_000 });
+    await expectText(page.locator('.editor-instance .view-lines'), '# m1 trace');
+    await page.locator('.codelens-decoration a', { hasText: 'Copy thought' }).first().click();
+    await expectText(page.locator('.statusbar'), 'the thought is on the clipboard', 10_000);
+    assert.equal(await clipboard(), record.rounds.map((r) => r.think + (r.waitInjected ?? '')).join(''));
+    await s().shot('results-01c-readable-trace');
     await closeEditors(page);
   });
 
@@ -87,6 +118,60 @@ describe('e2e: results, sweeps and comparisons', function () {
     await s().shot('results-02-sweep');
     const dir = readdirSync(runs()).find((d) => d.startsWith('sweep-'))!;
     assert.deepEqual(readdirSync(join(runs(), dir)).sort(), [512, 1024, 2048, 4096, 8192].map((b) => `budget-${b}-wait-0.jsonl`).sort());
+    // An item whose result changes with the budget: its thought at each budget, side by side.
+    const changed = v.locator('details.changed');
+    await expectText(changed.locator('summary'), 'Items whose result changes with the budget');
+    await changed.locator('tbody tr', { hasText: 'card-2' }).locator('button', { hasText: 'Side by side' }).click();
+    await page.locator('.tab.active', { hasText: 'card-2: thoughts across budgets' }).waitFor({ timeout: 20_000 });
+    const sbs = newest();
+    await expectText(sbs.locator('p.verdict'), 'The thoughts first differ in the first thought', 20_000);
+    assert.deepEqual(await sbs.locator('.sbs-head .sbs-cell strong').allInnerTexts(), [512, 1024, 2048, 4096, 8192].map((b) => `budget ${b} · 0 Wait`));
+    // Cut at 512 tokens, the thought stops where the others go on: marked in every column.
+    assert.equal(await sbs.locator('mark.diverge').count(), 5);
+    await expectText(sbs.locator('.sbs-head .sbs-cell').first(), 'cut by the budget');
+    await s().shot('results-02b-sweep-side-by-side');
+    await closeEditors(page);
+  });
+
+  it('links a failed item in the Testing view to its readable trace and its thoughts beside the previous run', async () => {
+    const { page } = s();
+    await openFile(page, 'benchmark.json');
+    await runCommand(page, 'm1: Run Benchmark');
+    await quickPickStep(page, '(1/6) · model');
+    await quickPickStep(page, '(2/6) · protocol', 'm1');
+    await quickPickStep(page, '(3/6) · thinking budget', '1K tokens');
+    await quickPickStep(page, '(4/6) · "Wait" rounds', '1 Wait round');
+    await quickPickStep(page, '(5/6) · requests at once', '2 at once');
+    await quickPickStep(page, '(6/6) · items', 'All 6');
+    await toast(page, /5 of 6 right/).waitFor({ timeout: 60_000 });
+    await runCommand(page, 'View: Show Testing');
+    const tests = page.locator('.test-explorer');
+    const row = (text: string) => tests.locator('.monaco-list-row', { hasText: text }).first();
+    await row('benchmark.json').waitFor({ timeout: 20_000 });
+    for (const group of ['benchmark.json', 'MedQA_USLME_test']) {
+      for (let attempt = 0; (await row(group).getAttribute('aria-expanded')) !== 'true'; attempt++) {
+        if (attempt === 10) throw new Error(`${group} does not expand`);
+        await page.mouse.move(0, 0);
+        await row(group).click();
+        await new Promise((r) => setTimeout(r, 300));
+      }
+    }
+    await row('medqa-003').dblclick();
+    const peek = page.locator('.test-output-peek');
+    await expectText(peek, 'm1 chose A.', 20_000);
+    const link = peek.locator('a', { hasText: 'Thoughts side by side' });
+    await link.waitFor({ timeout: 10_000 });
+    await expectText(peek, 'Open the trace');
+    await s().shot('results-04-failure-links');
+    await link.click();
+    // The previous run of the same benchmark is one-wait.jsonl (CLI, budget 1024, 1 Wait): A; this run: B.
+    await page.locator('.tab.active', { hasText: 'medqa-003: thoughts side by side' }).waitFor({ timeout: 20_000 });
+    const sbs = newest();
+    await expectText(sbs.locator('.sbs-head'), 'A · budget 1024 · 1 Wait', 20_000);
+    await expectText(sbs.locator('.sbs-head'), 'B · budget 1024 · 1 Wait');
+    await expectText(sbs.locator('p.verdict'), 'The thoughts');
+    assert.equal(await sbs.locator('section.sbs-round').count(), 2, 'the thought and its Wait round, aligned');
+    await s().shot('results-05-failure-side-by-side');
     await closeEditors(page);
   });
 

@@ -1,6 +1,7 @@
 // A fake Hugging Face Hub with the routes m1 uses: model search by tags (/api/models?filter=…),
 // a repo's file list (/api/models/{repo}/tree/main), in the Hub's response shapes, and dataset file
-// downloads (/datasets/{repo}/resolve/main/{file}).
+// downloads (/datasets/{repo}/resolve/main/{file}) with the dataset's file list (/api/datasets/{repo}/tree/main).
+import { createHash } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
@@ -25,6 +26,8 @@ export interface FakeHubOptions {
   datasets?: Record<string, Buffer>;
   /** The first download of a dataset file stops after this many bytes (a lost connection). */
   cutAfter?: number;
+  /** Dataset files arrive with one byte changed (damaged on the way); the file list keeps the true hash. */
+  damaged?: boolean;
 }
 
 export async function startFakeHub(repos: FakeRepo[], opts: FakeHubOptions = {}): Promise<FakeHub> {
@@ -57,12 +60,23 @@ export async function startFakeHub(repos: FakeRepo[], opts: FakeHubOptions = {})
       if (cursor + size < entries.length) res.setHeader('Link', `<http://${req.headers.host}${url.pathname}?cursor=${cursor + size}>; rel="next"`);
       return json(200, entries.slice(cursor, cursor + size));
     }
+    // A dataset's file list: each data file is an LFS file whose lfs.oid is its SHA-256
+    // (huggingface/huggingface.js packages/hub/src/lib/list-files.ts, ListFileEntry).
+    const datasetTree = /^\/api\/datasets\/([^/]+\/[^/]+)\/tree\/main$/.exec(url.pathname);
+    if (datasetTree) {
+      const prefix = `${decodeURIComponent(datasetTree[1]!)}/`;
+      const files = Object.entries(opts.datasets ?? {}).filter(([k]) => k.startsWith(prefix));
+      if (files.length === 0) return json(404, { error: 'Repository not found' });
+      const sha = (b: Buffer, alg: string) => createHash(alg).update(b).digest('hex');
+      return json(200, files.map(([k, b]) => ({ type: 'file', oid: sha(b, 'sha1'), size: b.length, path: k.slice(prefix.length), lfs: { oid: sha(b, 'sha256'), size: b.length, pointerSize: 134 } })));
+    }
     // A file download (huggingface_hub constants.py HUGGINGFACE_CO_URL_TEMPLATE, "datasets/" prefix);
     // a Range request is answered 206 with the rest, as huggingface_hub file_download.py http_get resumes.
     const resolve = /^\/datasets\/([^/]+\/[^/]+)\/resolve\/main\/(.+)$/.exec(url.pathname);
     if (resolve) {
-      const body = opts.datasets?.[`${decodeURIComponent(resolve[1]!)}/${decodeURIComponent(resolve[2]!)}`];
-      if (!body) return json(404, { error: 'Entry not found' });
+      const stored = opts.datasets?.[`${decodeURIComponent(resolve[1]!)}/${decodeURIComponent(resolve[2]!)}`];
+      if (!stored) return json(404, { error: 'Entry not found' });
+      const body = opts.damaged ? Buffer.concat([Buffer.from([stored[0]! ^ 1]), stored.subarray(1)]) : stored;
       const from = Number(/^bytes=(\d+)-$/.exec(req.headers.range ?? '')?.[1] ?? 0);
       if (from >= body.length && from > 0) {
         res.writeHead(416, { 'Content-Range': `bytes */${body.length}` });
@@ -72,7 +86,9 @@ export async function startFakeHub(repos: FakeRepo[], opts: FakeHubOptions = {})
       res.writeHead(from ? 206 : 200, { 'Content-Type': 'application/json', 'Content-Length': String(rest.length), ...(from ? { 'Content-Range': `bytes ${from}-${body.length - 1}/${body.length}` } : {}) });
       if (opts.cutAfter !== undefined && !cut) {
         cut = true;
-        res.write(rest.subarray(0, opts.cutAfter), () => res.destroy());
+        // The connection drops a moment after the bytes went out, so the client has read them (a
+        // reset right away can discard what sits unread in its socket buffer, and nothing arrives).
+        res.write(rest.subarray(0, opts.cutAfter), () => setTimeout(() => res.destroy(), 200));
         return;
       }
       return res.end(rest);

@@ -1,5 +1,6 @@
 // Scripts for the sample questions in samples/, so `npm start` with M1_FAKE_OLLAMA=1 and the
 // end-to-end tests show realistic reasoning without a GPU. Written for this project.
+import { PROBE_QUESTION, PROBE_THOUGHT } from '../../src/core/backends/probe';
 import type { Script } from './script';
 
 export const DEMO_SCRIPTS: Script[] = [
@@ -88,4 +89,6 @@ export const DEMO_SCRIPTS: Script[] = [
     think: ['Magnesium sulfate is superior to diazepam and phenytoin for preventing and treating eclamptic seizures. '],
     answers: ['\\boxed{C}'],
   },
+  // Check Server's probe: the demo model closes its thought with its own answer marker, as m1 does.
+  { match: PROBE_QUESTION.question, think: [`${PROBE_THOUGHT}<|im_start|>answer\nThe answer is A`], answers: ['\\boxed{A}'] },
 ];

@@ -8,7 +8,7 @@ import type { AddressInfo } from 'node:net';
 import { compareVersions } from '../../src/core/ollama/discover';
 import { renderChatTemplate, thinkingParser, type ChatMessage } from './chat';
 import { plan, stopHit, type Script } from './script';
-import { tokenize } from './tokenizer';
+import { endsIncomplete, tokenText, tokenize } from './tokenizer';
 
 export interface FakeModel {
   name: string;
@@ -361,8 +361,38 @@ export async function startFakeOllama(options: FakeOllamaOptions = {}): Promise<
     let evalCount = 0;
     let doneReason: 'stop' | 'length' = 'stop';
     let stopped = false;
-    let lastToken: string | undefined;
+    // Logprobs (api/types.go GenerateRequest.Logprobs, from 0.12.11) carry each token's text.
+    const logprobs = body.logprobs === true && compareVersions(options.version ?? '0.12.6', '0.12.11') >= 0;
+    // Tokens generated but not sent yet, and how much of the output was sent.
+    let pending: string[] = [];
+    let sent = 0;
+    let lastChunk: string | undefined;
     let repeats = 0;
+    /**
+     * Sends the output up to `upTo` as one chunk with the logprobs of the tokens in it; true when
+     * that trips the repetition guard. The llama runner sends the held tokens' text joined, with
+     * all their logprobs, and nothing at all (logprobs dropped) for empty text
+     * (runner/llamarunner/runner.go flushPending). llama-server sends a held token's text with the
+     * next token's chunk, whose probabilities are that one token's (llama.cpp tools/server
+     * server.cpp send_partial_response: prob_output = tkn), and Ollama forwards only chunks with
+     * content (llm/llama_server.go Completion). The guard: more than 30 chunks in a row with the
+     * same trimmed text end the request with no done line (llm/server.go Completion: tokenRepeat
+     * > 30 returns ctx.Err(), nil while the request lives, so the 200 stream simply ends).
+     */
+    const flush = (upTo: number, tokens: string[]): boolean => {
+      // A sequence that ends inside a character drops the half (flushPending trims invalid UTF-8).
+      const text = output.slice(sent, upTo).replace(/[\uD800-\uDBFF]$/, '');
+      sent = upTo;
+      pending = [];
+      if (!text || !stream) return false;
+      repeats = text.trim() === lastChunk ? repeats + 1 : 0;
+      lastChunk = text.trim();
+      if (repeats > 30) return true;
+      const probs = llamaServer ? tokens.slice(-1) : tokens;
+      // A token alone that is half a character is invalid UTF-8, which Go's JSON writes as U+FFFD.
+      write({ ...piece(text), done: false, ...(logprobs ? { logprobs: probs.map((token) => ({ token: tokenText(token), logprob: 0 })) } : {}) });
+      return false;
+    };
     for (const token of p.tokens) {
       if (isClosed()) return; // client went away: Ollama cancels the request
       if (evalCount >= numPredict) {
@@ -389,27 +419,34 @@ export async function startFakeOllama(options: FakeOllamaOptions = {}): Promise<
       const shown = llamaServer && token === '<|im_start|>' ? '' : token;
       const hit = stopHit(output, shown, stop);
       if (hit) {
-        if (hit.before) write({ ...piece(hit.before), done: false });
+        // The text before the stop string goes out; a token wholly inside the stop string loses
+        // its logprob, one cut part way keeps it (runner.go: TruncateStop, then pendingLogprobs
+        // shortened by the tokens removed).
+        output += hit.before;
+        flush(output.length, hit.before ? [...pending, shown] : pending);
         evalCount++;
         stopped = true;
         break;
       }
       if (promptTokens.length + evalCount >= numCtx) entry.contextShift = true;
-      // The repetition guard: more than 30 chunks in a row with the same trimmed text end the
-      // request with no done line (ollama/ollama llm/server.go Completion: tokenRepeat > 30
-      // returns ctx.Err(), nil while the request lives, so the 200 stream simply ends).
-      repeats = token.trim() === lastToken ? repeats + 1 : 0;
-      lastToken = token.trim();
-      if (repeats > 30) {
+      if (tokenDelay > 0) await delay(tokenDelay);
+      output += shown;
+      pending.push(shown);
+      evalCount++;
+      // Text that may be the start of a stop string is held back until it is not (runner.go
+      // processBatch: ContainsStopSuffix → continue; llama.cpp server.cpp process_token holds a
+      // partial stop string the same way), and so is a character not complete yet (runner.go:
+      // IncompleteUnicode → continue; llama.cpp server.cpp: validate_utf8).
+      const held = output.slice(sent);
+      if (endsIncomplete(held) || stop.some((s) => [...Array(s.length).keys()].some((i) => held.endsWith(s.slice(0, i + 1))))) continue;
+      if (flush(output.length, pending)) {
         entry.repetitionGuard = true;
         res.end();
         return;
       }
-      if (tokenDelay > 0) await delay(tokenDelay);
-      output += shown;
-      evalCount++;
-      if (stream && shown) write({ ...piece(shown), done: false });
     }
+    // A sequence that ends sends what it held back (runner.go removeSequence → flushPending).
+    if (!stopped) flush(output.length, pending);
     // The script ran out: the model samples EOS, which the runner counts in eval_count but never
     // sends (ollama/ollama runner/llamarunner/runner.go processBatch: numPredicted++, then
     // TokenIsEog ends the sequence with DoneReasonStop); at num_predict it is never sampled.
@@ -421,7 +458,7 @@ export async function startFakeOllama(options: FakeOllamaOptions = {}): Promise<
     entry.doneReason = doneReason;
     const evalMs = Math.max(1, Date.now() - started);
     const final: Record<string, unknown> = {
-      ...piece(stream ? '' : output),
+      ...piece(stream ? '' : output.replace(/[\uD800-\uDBFF]$/, '')),
       done: true,
       ...(options.omitDoneReason ? {} : { done_reason: doneReason }),
       total_duration: (Date.now() - started) * NS_PER_MS + 1,
@@ -545,7 +582,8 @@ export async function startFakeOllama(options: FakeOllamaOptions = {}): Promise<
           ...(m.license ? { license: m.license } : {}),
           modified_at: '2026-01-01T00:00:00Z',
           details: modelEntry(m).details,
-          model_info: { 'general.architecture': m.family ?? 'qwen2', 'qwen2.context_length': 32768 },
+          // A Qwen2.5-7B GGUF's attention fields (its config.json: 28 layers, 28 heads, 4 KV heads, 3584 wide).
+          model_info: { 'general.architecture': m.family ?? 'qwen2', 'qwen2.context_length': 32768, 'qwen2.block_count': 28, 'qwen2.attention.head_count': 28, 'qwen2.attention.head_count_kv': 4, 'qwen2.embedding_length': 3584 },
           capabilities: ['completion'],
         });
       }

@@ -8,7 +8,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { renderChatTemplate, type ChatMessage } from '../fake-ollama/chat';
 import { plan, stopHit, type Script } from '../fake-ollama/script';
-import { tokenize } from '../fake-ollama/tokenizer';
+import { endsIncomplete, tokenText, tokenize } from '../fake-ollama/tokenizer';
 
 export interface FakeOpenAIOptions {
   scripts?: Script[];
@@ -36,6 +36,19 @@ export interface FakeOpenAIOptions {
    * smallest of the request's max_tokens and this (its get_max_tokens takes the minimum).
    */
   maxTokensCap?: number;
+  /**
+   * SGLang's --stream-interval: a chunk at the first token and then every this many decode steps
+   * (scheduler stream_output: decode_forward_ct % stream_interval == 0 or len(output_ids) == 1);
+   * SGLang's default is 1 (server_args.py ServerArgs.stream_interval).
+   */
+  streamInterval?: number;
+  /**
+   * vLLM under load: when the engine runs ahead of the HTTP handler, this many steps' outputs
+   * reach it as one (vllm/v1/engine/output_processor.py RequestOutputCollector.put merges
+   * DELTA outputs, text and logprobs, "if the producer gets ahead of the consumer"). Off (1) by
+   * default: how much merges depends on the load.
+   */
+  mergeSteps?: number;
 }
 
 /** Qwen2.5-7B-Instruct's generation_config.json sampling fields. */
@@ -112,7 +125,11 @@ export async function startFakeOpenAI(options: FakeOpenAIOptions = {}): Promise<
     const model = String(body.model ?? '');
     if (!models.includes(model)) return error(res, 404, 'NotFoundError', `The model \`${model}\` does not exist.`);
     const prompt = chat ? renderChatTemplate(Array.isArray(body.messages) ? (body.messages as ChatMessage[]) : []) : String(body.prompt ?? '');
-    const choice = (text: string, finish: string | null = null) => ({ index: 0, ...(chat ? { delta: { content: text } } : { text }), logprobs: null, finish_reason: finish, stop_reason: null });
+    // `logprobs: n` on /v1/completions: each token's text with its logprob (CompletionLogProbs).
+    const withLogprobs = !chat && typeof body.logprobs === 'number';
+    // A token alone that is half a character decodes as U+FFFD (detokenizer_utils.py decodes each token).
+    const logprobsOf = (tokens: string[]) => (withLogprobs ? { tokens: tokens.map(tokenText), token_logprobs: tokens.map(() => 0), top_logprobs: tokens.map((t) => ({ [t]: 0 })) } : null);
+    const choice = (text: string, finish: string | null = null, tokens: string[] = []) => ({ index: 0, ...(chat ? { delta: { content: text } } : { text }), logprobs: logprobsOf(tokens), finish_reason: finish, stop_reason: null });
     const promptTokens = tokenize(prompt).length;
     const maxTokens = typeof body.max_tokens === 'number' ? body.max_tokens : 16; // the OpenAI default
     if (promptTokens + maxTokens > maxModelLen) {
@@ -140,9 +157,33 @@ export async function startFakeOpenAI(options: FakeOpenAIOptions = {}): Promise<
       // vLLM decodes without special tokens unless told, and matches stops on that text
       // (vllm/v1/engine/detokenizer.py IncrementalDetokenizer.update), so `<|im_start|>` never
       // stops it; SGLang matches on a tail decoded with them (schedule_batch.py Req.check_finished).
-      const skipSpecial = (options.server ?? 'vllm') === 'vllm' && body.skip_special_tokens !== false;
+      const vllm = (options.server ?? 'vllm') === 'vllm';
+      const skipSpecial = vllm && body.skip_special_tokens !== false;
       const tokenDelay = p.script.tokenDelayMs ?? options.tokenDelayMs ?? 0;
       const limit = Math.min(maxTokens, options.maxTokensCap ?? Infinity);
+      // vLLM holds back the last len(longest stop) - 1 characters while a request runs, so a stop
+      // string is never half sent (detokenizer.py from_new_request: stop_buffer_length;
+      // get_next_output_text): 11 characters with <|im_end|> and <|im_start|>. SGLang does not.
+      const holdBack = vllm && stop.length && body.include_stop_str_in_output !== true ? Math.max(...stop.map((x) => x.length)) - 1 : 0;
+      const every = vllm ? (options.mergeSteps ?? 1) : (options.streamInterval ?? 1);
+      let sent = 0;
+      let stepTokens: string[] = [];
+      let steps = 0;
+      // One step's output: vLLM sends a chunk for every step with new tokens, even one whose text
+      // is all held back (serving_completion.py completion_stream_generator skips only a step with
+      // neither text nor token ids).
+      // A token that ends inside a character is not text yet, finished or not: its whole text waits
+      // for the token that completes it (detokenizer_utils.py detokenize_incrementally returns ""
+      // while the new text ends with U+FFFD; SGLang's detokenizer_manager holds it the same way).
+      let complete = 0;
+      const visible = () => output.slice(0, complete);
+      const emit = () => {
+        const upTo = Math.max(sent, visible().length - holdBack);
+        const text = visible().slice(sent, upTo);
+        sent = upTo;
+        if (stream && (text || stepTokens.length)) res.write(chunk([choice(text, null, stepTokens)]));
+        stepTokens = [];
+      };
       for (const token of p.tokens) {
         if (closed) return; // the client went away: vLLM aborts the request
         if (count >= limit) {
@@ -151,35 +192,39 @@ export async function startFakeOpenAI(options: FakeOpenAIOptions = {}): Promise<
         }
         const shown = skipSpecial && SPECIAL_TOKENS.has(token) ? '' : token;
         const hit = stopHit(output, shown, stop);
+        stepTokens.push(token);
+        count++;
         if (hit) {
-          if (hit.before && stream) res.write(chunk([choice(hit.before)]));
           output += hit.before;
-          count++;
+          if (!endsIncomplete(output)) complete = output.length;
           stopped = true;
           break;
         }
         if (tokenDelay > 0) await delay(tokenDelay);
         output += shown;
-        count++;
-        if (stream && shown) res.write(chunk([choice(shown)]));
+        if (!endsIncomplete(output)) complete = output.length;
+        if (++steps % every === 0 || (!vllm && steps === 1)) emit();
       }
-      // The script ran out: the model samples EOS, counted in usage but not in the text. At the
-      // limit SGLang checks length first (schedule_batch.py Req.check_finished: max_new_tokens
-      // before EOS); vLLM checks EOS first (vllm/v1/core/sched/utils.py check_stop).
+      // The script ran out: the model samples EOS, counted in usage but not in the text (its
+      // logprob is reported). At the limit SGLang checks length first (schedule_batch.py
+      // Req.check_finished: max_new_tokens before EOS); vLLM checks EOS first
+      // (vllm/v1/core/sched/utils.py check_stop).
       if (!stopped && finish === 'stop') {
         if (count >= limit) finish = 'length';
         else {
           count++;
+          stepTokens.push('<|im_end|>');
           if (options.server === 'sglang' && count >= limit) finish = 'length';
         }
       }
       log.push({ model, prompt, maxTokens, stop, temperature: body.temperature, seed: body.seed, includeUsage, completionTokens: count, finishReason: finish, samplingAdded: samplingAdded(body, options.generationConfig ?? QWEN25_GENERATION_CONFIG), skipSpecialTokens: skipSpecial });
       const usage = { prompt_tokens: promptTokens, total_tokens: promptTokens + count, completion_tokens: count };
       if (!stream) {
-        const whole = chat ? { index: 0, message: { role: 'assistant', content: output }, logprobs: null, finish_reason: finish, stop_reason: null } : choice(output, finish);
+        const whole = chat ? { index: 0, message: { role: 'assistant', content: visible() }, logprobs: null, finish_reason: finish, stop_reason: null } : choice(visible(), finish);
         return send(res, 200, { id, object: chat ? 'chat.completion' : 'text_completion', created, model, choices: [whole], ...(options.omitUsage ? {} : { usage }) });
       }
-      res.write(chunk([choice('', finish)]));
+      // A finished request sends everything it held back (get_next_output_text: finished → no buffer).
+      res.write(chunk([choice(visible().slice(sent), finish, stepTokens)]));
       if (includeUsage) res.write(chunk([], usage));
       res.write('data: [DONE]\n\n');
       res.end();

@@ -15,6 +15,8 @@ export interface CodeServerOptions {
   folders?: Array<{ path: string; id: string }>;
   /** false: the folder opens in Restricted Mode (workspace trust on). */
   trust?: boolean;
+  /** Display language (`--locale`); other than English it needs a language pack (test/e2e/l10n.e2e.ts). */
+  locale?: string;
   userSettings?: Record<string, unknown>;
   env?: NodeJS.ProcessEnv;
   port?: number;
@@ -30,8 +32,6 @@ export interface RunningCodeServer {
   root: string;
   process: ChildProcess;
   output: () => string;
-  /** Changes user settings while it runs (VS Code watches the file), e.g. the colour theme. */
-  setUserSettings(values: Record<string, unknown>): void;
   stop(): Promise<void>;
 }
 
@@ -57,12 +57,11 @@ export async function startCodeServer(opts: CodeServerOptions): Promise<RunningC
         ...opts.userSettings,
   };
   // Only User/, the settings a user edits, as a new user has them: code-server is a remote window,
-  // and Machine/ (the remote's own settings, the Remote tab) is left to m1's own command.
-  const writeSettings = () => {
-    mkdirSync(join(userDataDir, 'User'), { recursive: true });
-    writeFileSync(join(userDataDir, 'User', 'settings.json'), JSON.stringify(userSettings, null, 2));
-  };
-  writeSettings();
+  // and Machine/ (the remote's own settings, the Remote tab) is left to m1's own command. Written
+  // once, before start: the running workbench does not take up an outside rewrite of this file
+  // (change settings as a user does, through the UI).
+  mkdirSync(join(userDataDir, 'User'), { recursive: true });
+  writeFileSync(join(userDataDir, 'User', 'settings.json'), JSON.stringify(userSettings, null, 2));
   const base = ['--user-data-dir', userDataDir, '--extensions-dir', extensionsDir];
   // Copied folders go in first: after an install, code-server treats unlisted folders as removed.
   for (const f of opts.folders ?? []) cpSync(f.path, join(extensionsDir, f.id), { recursive: true });
@@ -83,6 +82,7 @@ export async function startCodeServer(opts: CodeServerOptions): Promise<RunningC
     '--disable-getting-started-override',
     ...base,
     ...(opts.trust === false ? [] : ['--disable-workspace-trust']),
+    ...(opts.locale ? ['--locale', opts.locale] : []),
     opts.workspace,
   ];
   const child = spawn(tools.node, args, { env: { ...tools.env, ...opts.env }, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -113,10 +113,6 @@ export async function startCodeServer(opts: CodeServerOptions): Promise<RunningC
     root,
     process: child,
     output: () => output,
-    setUserSettings: (values) => {
-      Object.assign(userSettings, values);
-      writeSettings();
-    },
     stop: () =>
       new Promise<void>((resolve) => {
         if (child.exitCode !== null) return resolve();

@@ -243,7 +243,9 @@ describe('benchmark runner', () => {
 describe('m1 bench CLI: killed mid-run, then resumed', function () {
   this.timeout(60_000);
   const fake = useFake(() => ({ scripts: DEMO_SCRIPTS, tokenDelayMs: 15 }));
-  const cli = (args: string[]) => spawn(process.execPath, [join(ROOT, 'dist', 'cli.js'), 'bench', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  // Its own cache folder: the server findings the CLI keeps must not land in the user's.
+  const cache = mkdtempSync(join(tmpdir(), 'm1-cli-cache-'));
+  const cli = (args: string[]) => spawn(process.execPath, [join(ROOT, 'dist', 'cli.js'), 'bench', ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, XDG_CACHE_HOME: cache } });
 
   it('loses and duplicates no item', async () => {
     const runFile = join(tmp(), 'killed.jsonl');

@@ -17,7 +17,10 @@ import { THINK_MARKER, buildPrompt } from '../../src/core/prompt';
 import { scoreResponse } from '../../src/core/score';
 import { engineSettings, entryFromResult } from '../../src/panel/entry';
 import { parseToExtension } from '../../src/panel/validate';
+import { loadSweep } from '../../src/results/views';
 import { thinkingParser } from '../fake-ollama/chat';
+import { BENCH_USAGE } from '../../src/cli/bench';
+import { USAGE as ASK_USAGE, parseAskArgs } from '../../src/cli/main';
 import { DEMO_SCRIPTS } from '../fake-ollama/demo';
 import { startFakeOpenAI } from '../fake-openai/server';
 import { MODEL, runCli, script, useFake } from './helpers';
@@ -209,8 +212,54 @@ describe('cli: m1 bench --protocol chat and m1 compare (built bundle)', function
     const sweep = await runCli(['sweep', SAMPLE, '--host', fake().url, '--budgets', '16,1024', '--baseline', join(dir, 'chat.jsonl'), '--out', join(dir, 'sweep'), '--report', join(dir, 'sweep.md')]);
     assert.equal(sweep.code, 0, sweep.stderr);
     assert.match(readFileSync(join(dir, 'sweep.md'), 'utf8'), /class="axis ref"[^>]*><title>r1-distill:7b \(chat, CoT\): 83\.3%/);
+    // The results view finds the baseline beside the sweep folder by itself (the m1 run there is no baseline).
+    const shown = (await loadSweep(join(dir, 'sweep'))).view.blocks[0]!.chart;
+    assert.deepEqual(shown.match(/<title>[^<]*\(chat[^<]*<\/title>/g), ['<title>r1-distill:7b (chat, CoT): 83.3%</title>']);
     const bad = await runCli(['bench', SAMPLE, '--protocol', 'chat', '--budget', '512']);
     assert.equal(bad.code, 2);
-    assert.match(bad.stderr, /--budget and --wait are m1 budget forcing/);
+    assert.match(bad.stderr, /--budget is m1 budget forcing; the chat protocol takes --max-tokens/);
+  });
+
+  it('asks one question under the chat protocol: m1 ask --protocol chat --cot', async () => {
+    const nephrotic = (await readBench(SAMPLE)).items.find((i) => i.id === 'medqa-003')!;
+    const question = [nephrotic.question, ...Object.entries(nephrotic.options).flatMap(([k, v]) => ['--option', `${k}=${v}`]), '--answer', 'B', '--host', fake().url, '--model', BASELINE, '--protocol', 'chat', '--cot'];
+    const json = await runCli(['ask', ...question, '--json']);
+    assert.equal(json.code, 0, json.stderr);
+    const out = JSON.parse(json.stdout);
+    assert.equal(out.prompt, chatMessages({ question: nephrotic.question, options: nephrotic.options }, true)[0]!.content);
+    assert.deepEqual({ choice: out.choice, correct: out.correct }, { choice: 'A', correct: false });
+    const log = fake().generateLog.at(-1)!;
+    assert.equal(log.options.num_predict, 2048);
+    assert.ok(fake().requests.includes('POST /api/chat'));
+    const text = await runCli(['ask', ...question, '--max-tokens', '1024']);
+    assert.equal(text.code, 0, text.stderr);
+    assert.match(text.stdout, /^Adult-type subepithelial deposits, so membranous nephropathy\.\n── answer ──\nThe answer is \\boxed\{A\}\.\n── choice A \(wrong: B\) · \d+ tokens \(chat, CoT\) ──\n$/);
+    assert.equal(fake().generateLog.at(-1)!.options.num_predict, 1024);
+    const bad = await runCli(['ask', 'Q?', '--protocol', 'chat', '--wait', '1', '--answer-max', '9']);
+    assert.equal(bad.code, 2);
+    assert.match(bad.stderr, /--wait and --answer-max are m1 budget forcing/);
+  });
+});
+
+describe('cli: the protocol options, one parser for m1 ask and m1 bench', () => {
+  it('builds chat settings, refuses options of the other protocol, and aligns the usage lines', () => {
+    const chat = parseAskArgs(['Q?', '--protocol', 'chat', '--max-tokens', '512', '--temperature', '0.5'], {}).settings;
+    assert.deepEqual({ protocol: chat.protocol, cot: chat.cot, budget: chat.budget, waitRounds: chat.waitRounds, temperature: chat.temperature }, { protocol: 'chat', cot: false, budget: 512, waitRounds: 0, temperature: 0.5 });
+    assert.equal(parseAskArgs(['Q?'], {}).settings.protocol, undefined);
+    assert.throws(() => parseAskArgs(['Q?', '--cot'], {}), /--cot and --max-tokens go with --protocol chat/);
+    assert.throws(() => parseAskArgs(['Q?', '--protocol', 'raw'], {}), /--protocol must be m1 or chat, got "raw"/);
+    assert.throws(() => parseAskArgs(['Q?', '--protocol', 'chat', '--max-tokens', '0'], {}), /--max-tokens must be an integer ≥ 1/);
+    // The description column of the protocol lines is the one of the options around them.
+    for (const [usage, neighbour] of [
+      [BENCH_USAGE, '--budget N'],
+      [ASK_USAGE, '--answer LETTER'],
+    ] as const) {
+      const column = (flag: string) => {
+        const line = usage.split('\n').find((l) => l.startsWith(`  ${flag} `))!;
+        return line.length - line.slice(2 + flag.length).trimStart().length;
+      };
+      assert.equal(column('--protocol P'), column(neighbour));
+      assert.equal(column('--max-tokens N'), column(neighbour));
+    }
   });
 });

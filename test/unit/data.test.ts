@@ -1,5 +1,5 @@
 // The paper's evaluation data through a fake Hub: the real download code (progress, cancel,
-// resume, the reference's MD5 check), then items per source and the content hash.
+// resume, the reference's MD5 check, the Hub's SHA-256), then items per source and the content hash.
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, statSync } from 'node:fs';
@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { data } from '../../src/cli/data';
 import { hashFile } from '../../src/core/bench/runFile';
-import { PAPER_DATA, datasetFileUrl, downloadFile, getPaperData } from '../../src/core/hf/dataset';
+import { PAPER_DATA, datasetFileUrl, downloadFile, getPaperData, hubSha256 } from '../../src/core/hf/dataset';
 import { startFakeHub, type FakeHub } from '../fake-hf/server';
 
 /** A small file of the evaluation data's shape: source → items with options and gold. */
@@ -34,10 +34,11 @@ describe('the paper’s evaluation data (m1 data get)', () => {
     assert.equal(got.md5, md5);
     assert.equal(got.hash, await hashFile(join(dir, PAPER_DATA.file)));
     assert.equal(seen.at(-1), file.length);
-    assert.deepEqual(hub.requests, [`GET /datasets/UCSC-VLAA/m1_eval_data/resolve/main/m1_eval_data.json`]);
+    assert.equal(got.reference, true);
+    assert.deepEqual(hub.requests, [`GET /api/datasets/UCSC-VLAA/m1_eval_data/tree/main`, `GET /datasets/UCSC-VLAA/m1_eval_data/resolve/main/m1_eval_data.json`]);
     const again = await getPaperData({ endpoint: hub.url, dir, md5 });
     assert.equal(again.alreadyThere, true);
-    assert.equal(hub.requests.length, 1, 'a matching file is not downloaded again');
+    assert.equal(hub.requests.filter((r) => r.includes('/resolve/')).length, 1, 'a matching file is not downloaded again');
   });
 
   it('resumes a download cut off half way with a Range request', async () => {
@@ -63,10 +64,31 @@ describe('the paper’s evaluation data (m1 data get)', () => {
     await assert.rejects(downloadFile({ url, dest: join(dir, 'y.json'), signal: controller.signal }), (e: Error & { code?: string }) => e.code === 'cancelled');
   });
 
-  it('m1 data get refuses a file whose MD5 is not the reference’s, and leaves nothing behind', async () => {
+  it('m1 data get keeps an intact file that is not the reference’s (the Hub’s SHA-256 matches) and says so', async () => {
     hub = await startFakeHub([], { datasets: { [key]: file } });
     const dir = mkdtempSync(join(tmpdir(), 'm1-data-'));
-    await assert.rejects(data(['get', '--dir', dir, '--endpoint', hub.url], {}, { write: () => undefined }, { write: () => undefined }), new RegExp(`MD5 mismatch .*got ${md5}, the reference expects ${PAPER_DATA.md5}`));
+    let out = '';
+    assert.equal(await data(['get', '--dir', dir, '--endpoint', hub.url], {}, { write: (t: string) => (out += t) }, { write: () => undefined }), 0);
+    assert.match(out, new RegExp(`not the file the paper evaluated: its MD5 is ${md5}, the reference checks ${PAPER_DATA.md5}`));
+    assert.match(out, /MedMCQA_validation\s+5/);
+    assert.deepEqual(readFileSync(join(dir, PAPER_DATA.file)), file);
+    const again = await getPaperData({ endpoint: hub.url, dir });
+    assert.deepEqual([again.alreadyThere, again.reference], [true, false], 'kept, not downloaded again');
+  });
+
+  it('m1 data get refuses a damaged download (neither the reference’s MD5 nor the Hub’s SHA-256), and leaves nothing behind', async () => {
+    hub = await startFakeHub([], { datasets: { [key]: file }, damaged: true });
+    const dir = mkdtempSync(join(tmpdir(), 'm1-data-'));
+    const sha256 = createHash('sha256').update(file).digest('hex');
+    await assert.rejects(data(['get', '--dir', dir, '--endpoint', hub.url], {}, { write: () => undefined }, { write: () => undefined }), new RegExp(`MD5 mismatch .*the reference expects ${PAPER_DATA.md5}, and its SHA-256 [0-9a-f]{64} is not the Hub's ${sha256}: the download is damaged`));
     assert.ok(!existsSync(join(dir, PAPER_DATA.file)) && !existsSync(join(dir, `${PAPER_DATA.file}.part`)));
+  });
+
+  it('without a hash from the Hub, only the reference’s MD5 lets a file in', async () => {
+    hub = await startFakeHub([], { datasets: { [key]: file } });
+    const dir = mkdtempSync(join(tmpdir(), 'm1-data-'));
+    const url = datasetFileUrl(hub.url, PAPER_DATA.repo, PAPER_DATA.file);
+    await assert.rejects(downloadFile({ url, dest: join(dir, 'z.json'), md5: PAPER_DATA.md5 }), new RegExp(`MD5 mismatch .*got ${md5}, the reference expects ${PAPER_DATA.md5}\\. The partial file was removed`));
+    assert.equal(await hubSha256({ endpoint: hub.url, repo: 'nobody/nothing', file: PAPER_DATA.file }), undefined, 'an unknown dataset gives no hash');
   });
 });

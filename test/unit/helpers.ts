@@ -1,5 +1,7 @@
 import { spawn } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { OllamaBackend } from '../../src/core/backends/ollama';
 import { PAPER_DEFAULTS, runEngine, type EngineEvent, type EngineSettings } from '../../src/core/engine';
@@ -73,7 +75,8 @@ export const CLI = join(__dirname, '..', '..', 'dist', 'cli.js');
 
 export function runCli(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [CLI, ...args], { env: { PATH: process.env.PATH, ...env } });
+    // Its own cache folder (server findings): no test reads another's, nor the user's.
+    const child = spawn(process.execPath, [CLI, ...args], { env: { PATH: process.env.PATH, XDG_CACHE_HOME: mkdtempSync(join(tmpdir(), 'm1-cli-cache-')), ...env } });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d) => (stdout += d));

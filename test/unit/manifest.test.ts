@@ -3,6 +3,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { COLLAPSE_THOUGHT } from '../../src/panel/protocol';
 import { panelSettingsSchema } from '../../src/panel/validate';
 
 interface Manifest {
@@ -28,6 +29,13 @@ describe('package.json', () => {
       assert.deepEqual([accepts(minimum - step), accepts(minimum), accepts(maximum), accepts(maximum + step)], [false, true, true, false]);
     });
   }
+
+  it('m1.panel.collapseThought offers exactly the choices the panel knows, folding when the answer starts by default', () => {
+    const p = manifest.contributes.configuration.properties['m1.panel.collapseThought'] as { enum?: string[]; enumDescriptions?: string[]; default?: string };
+    assert.deepEqual(p.enum, [...COLLAPSE_THOUGHT]);
+    assert.equal(p.enumDescriptions?.length, COLLAPSE_THOUGHT.length);
+    assert.equal(p.default, 'whenAnswerStarts');
+  });
 
   it('binds no Ctrl+Alt key on Windows (AltGr)', () => {
     for (const k of manifest.contributes.keybindings) assert.doesNotMatch(k.win ?? k.key, /ctrl\+alt|alt\+ctrl/i, k.command);

@@ -242,7 +242,14 @@ describe('OpenAI-compatible backend: vLLM and SGLang as they behave', () => {
   it('a round that ends `length` short of what it asked is an error naming the server cap, not a budget hit', async () => {
     const fake = await startFakeOpenAI({ scripts: [script('Q-long', { think: [words(300)] })], maxTokensCap: 100 });
     try {
-      await assert.rejects(askM1({ question: 'Q-long' }, { backend: new OpenAIBackend({ url: fake.url }), settings: settings({ model: VLLM_MODEL, budget: 4096 }) }), (e: M1Error) => /at 100 of the 4096 tokens asked.*max_new_tokens/.test(e.message));
+      await assert.rejects(askM1({ question: 'Q-long' }, { backend: new OpenAIBackend({ url: fake.url }), settings: settings({ model: VLLM_MODEL, budget: 4096 }) }), (e: M1Error) => /thinking round at 100 of the 4096 tokens asked.*not the budget.*max_new_tokens/.test(e.message));
+      // The answer under the same cap: cut at 100 of its 1024 tokens, never a silent truncation.
+      const longAnswer = script('Q-answer', { think: ['Short. '], answers: [words(1100)] });
+      fake.options.scripts = [longAnswer];
+      await assert.rejects(askM1({ question: 'Q-answer' }, { backend: new OpenAIBackend({ url: fake.url }), settings: settings({ model: VLLM_MODEL, budget: 50 }) }), (e: M1Error) => /the answer at 100 of the 1024 tokens asked.*not the answer cap/.test(e.message));
+      fake.options.maxTokensCap = 2000;
+      const r = await askM1({ question: 'Q-answer' }, { backend: new OpenAIBackend({ url: fake.url }), settings: settings({ model: VLLM_MODEL, budget: 50 }) });
+      assert.equal(r.finish.answer, 'length', 'the answer cap itself is no error');
     } finally {
       await fake.close();
     }

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import { appendEvent, MAX_QUESTION_CHARS, type PanelEvent } from '../../src/panel/protocol';
+import { copyText } from '../../src/panel/entry';
+import { appendEvent, MAX_QUESTION_CHARS, type HistoryEntry, type PanelEvent } from '../../src/panel/protocol';
 import { parseToExtension } from '../../src/panel/validate';
 
 const settings = { budget: 1024, waitRounds: 2, temperature: 0, model: 'm1-7b-23k' };
@@ -21,6 +22,20 @@ describe('panel protocol: messages from the webview are validated', () => {
     assert.equal(empty.ok ? '' : empty.error, 'question: Type a question');
     const huge = parseToExtension({ type: 'ask', question: 'x'.repeat(MAX_QUESTION_CHARS + 1), options: {}, settings });
     assert.match(huge.ok ? '' : huge.error, /limited to 50000 characters/);
+  });
+  it('takes a copy request by history id and part only (the text is looked up, never sent by the page)', () => {
+    assert.equal(parseToExtension({ type: 'copy', historyId: 'abc', part: 'thought' }).ok, true);
+    assert.equal(parseToExtension({ type: 'copy', historyId: 'abc', part: 'prompt' }).ok, false);
+    assert.equal(parseToExtension({ type: 'copy', historyId: 'x'.repeat(101), part: 'answer' }).ok, false);
+  });
+  it('copies the thought as the model wrote it, Wait continuations included, and the answer', () => {
+    const entry: HistoryEntry = {
+      id: 'h', at: '2026-01-01T00:00:00Z', question: 'Q', options: {}, settings, status: 'done', budgetHit: false, answerMarker: '', tokens: { think: 9, answer: 3 }, ms: 1,
+      rounds: [{ text: 'Inferior leads.', tokens: 4, waitInjected: ' Wait' }, { text: ', the RCA.\n', tokens: 5 }],
+      answerText: '\nThe answer is \\boxed{C}.\n',
+    };
+    assert.equal(copyText(entry, 'thought'), 'Inferior leads. Wait, the RCA.');
+    assert.equal(copyText(entry, 'answer'), 'The answer is \\boxed{C}.');
   });
   it('rejects a command that is not on the list', () => {
     assert.equal(parseToExtension({ type: 'command', name: 'workbench.action.terminal.new' }).ok, false);

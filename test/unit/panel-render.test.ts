@@ -3,13 +3,15 @@ import { JSDOM } from 'jsdom';
 import type { HistoryEntry, PanelEvent } from '../../src/panel/protocol';
 import { budgetToSlider, sliderToBudget } from '../../webview-ui/src/budget';
 import { markdownRenderer } from '../../webview-ui/src/markdown';
-import { RunView } from '../../webview-ui/src/runView';
+import { RunView, historyMeta, settingsText, type RunViewOptions } from '../../webview-ui/src/runView';
 import { StreamBlock, lastBlockBoundary } from '../../webview-ui/src/stream';
 
 const dom = new JSDOM('<!DOCTYPE html><body></body>', { pretendToBeVisual: true });
 const win = dom.window as unknown as Window & typeof globalThis;
 Object.assign(globalThis, { document: win.document, requestAnimationFrame: win.requestAnimationFrame.bind(win), cancelAnimationFrame: win.cancelAnimationFrame.bind(win) });
 const toHtml = markdownRenderer(win);
+const copies: Array<[string, string]> = [];
+const opts = (collapse: RunViewOptions['collapse'] = 'never'): RunViewOptions => ({ collapse, onCopy: (id, part) => copies.push([id, part]) });
 
 function html(markdown: string): HTMLElement {
   const div = win.document.createElement('div');
@@ -78,7 +80,7 @@ describe('panel renderer: incremental streaming', () => {
 describe('panel run view', () => {
   it('shows Wait dividers, the budget meter marks, the cut and the answer card', () => {
     const settings = { budget: 100, waitRounds: 2, temperature: 0, model: 'm1-7b-23k' };
-    const view = new RunView({ runId: 'r', question: 'Which artery?', options: { A: 'LAD', C: 'RCA' }, answer: 'C', settings }, toHtml);
+    const view = new RunView({ runId: 'r', question: 'Which artery?', options: { A: 'LAD', C: 'RCA' }, answer: 'C', settings }, toHtml, opts());
     const events: PanelEvent[] = [
       { type: 'think', round: 0, text: 'Inferior leads. ', tokens: 3 },
       { type: 'wait', round: 1, text: ' Wait', tokensUsed: 4 },
@@ -114,16 +116,78 @@ describe('panel run view', () => {
     assert.equal(card.hasAttribute('hidden'), false);
     assert.match(card.textContent!, /CRCA✓ rightcut by budget/);
     assert.match(root.querySelector('.stats')!.textContent!, /100 thinking \+ 5 answer tokens · 1\.2 s/);
-    // A screen reader hears the final choice once, not every token of the thought.
+    // A screen reader hears the final choice once, not every token of the thought (and a copy's confirmation).
     const live = [root, ...root.querySelectorAll('*')].filter((el) => el.hasAttribute('aria-live') || ['status', 'alert', 'log'].includes(el.getAttribute('role') ?? ''));
-    assert.deepEqual(live, [card]);
+    assert.deepEqual(live, [card, root.querySelector('.copied')]);
+  });
+
+  it('folds the thought as m1.panel.collapseThought says', () => {
+    const settings = { budget: 100, waitRounds: 0, temperature: 0, model: 'm1' };
+    const open = (collapse: RunViewOptions['collapse'], events: PanelEvent[]) => {
+      const view = new RunView({ runId: 'c', question: 'Q', options: {}, settings }, toHtml, opts(collapse));
+      view.apply(events);
+      return (view.root.querySelector('details.think') as HTMLDetailsElement).open;
+    };
+    const thinking: PanelEvent[] = [{ type: 'think', round: 0, text: 'Reasoning', tokens: 1 }];
+    const answered: PanelEvent[] = [...thinking, { type: 'answer-start', marker: '<|im_start|>answer' }, { type: 'answer', text: 'B', tokens: 1 }];
+    assert.deepEqual(
+      (['never', 'always', 'whenAnswerStarts'] as const).map((c) => [open(c, thinking), open(c, answered)]),
+      [
+        [true, true],
+        [false, false],
+        [true, false],
+      ],
+    );
+  });
+
+  it('offers Copy answer and Copy thought once the run ends, as labelled buttons', () => {
+    const settings = { budget: 100, waitRounds: 0, temperature: 0, model: 'm1' };
+    const view = new RunView({ runId: 'k', question: 'Q', options: {}, settings }, toHtml, opts());
+    const row = view.root.querySelector('.copy-row') as HTMLElement;
+    assert.equal(row.hidden, true, 'nothing to copy while the run streams');
+    const entry: HistoryEntry = {
+      id: 'k', at: '2026-01-01T00:00:00Z', question: 'Q', options: {}, settings, status: 'done',
+      rounds: [{ text: 'Reasoning', tokens: 1 }], budgetHit: false, answerMarker: '<|im_start|>answer', answerText: 'B', tokens: { think: 1, answer: 1 }, ms: 1,
+    };
+    view.finish(entry);
+    assert.equal(row.hidden, false);
+    const buttons = [...row.querySelectorAll('button')];
+    assert.deepEqual(buttons.map((b) => [b.textContent, b.getAttribute('aria-label'), b.disabled]), [
+      ['Copy answer', 'Copy answer to the clipboard', false],
+      ['Copy thought', 'Copy thought to the clipboard', false],
+    ]);
+    copies.length = 0;
+    buttons[1]!.click();
+    assert.deepEqual(copies, [['k', 'thought']]);
+    view.copied('other', 'thought');
+    assert.equal(row.querySelector('.copied')!.textContent, '', 'a copy of another run is not confirmed here');
+    view.copied('k', 'thought');
+    assert.equal(row.querySelector('.copied')!.textContent, 'Thought copied');
+    // A chat answer without a reasoning section has no thought to copy.
+    const chat = new RunView({ runId: 'n', question: 'Q', options: {}, settings: { ...settings, protocol: 'chat' } }, toHtml, opts());
+    chat.finish({ ...entry, id: 'n', rounds: [], settings: { ...settings, protocol: 'chat' } });
+    assert.deepEqual([...chat.root.querySelectorAll<HTMLButtonElement>('.copy-row button')].map((b) => b.disabled), [false, true]);
+    assert.equal(chat.root.querySelector('.stats')!.textContent, '1 token · 0.0 s', 'one output, counted once');
+  });
+
+  it('describes a run by what applies to its protocol: budget and Wait for m1, neither for chat', () => {
+    const m1 = { budget: 1024, waitRounds: 2, temperature: 0, model: 'm1-7b-23k' };
+    const chat = { ...m1, model: 'r1-distill:7b', protocol: 'chat-cot' as const };
+    const entry: HistoryEntry = {
+      id: 'h', at: '2026-01-01T00:00:00Z', question: 'Q', options: { A: 'x' }, answer: 'A', settings: m1, status: 'done',
+      rounds: [], budgetHit: false, answerMarker: '', answerText: '', choice: 'A', correct: true, tokens: { think: 170, answer: 28 }, ms: 1,
+    };
+    assert.equal(historyMeta(entry), 'A ✓ · 1K budget · 170 tokens · done');
+    assert.equal(historyMeta({ ...entry, settings: chat, correct: false }), 'A ✗ · chat protocol, CoT · 28 tokens · done');
+    assert.equal(settingsText(m1), 'm1-7b-23k · budget 1K · 2 Wait · T=0');
+    assert.equal(settingsText(chat), 'r1-distill:7b · chat protocol, CoT · T=0');
   });
 });
 
 describe('panel run view: faults', () => {
   it('keeps the partial thought and marks an error', () => {
     const settings = { budget: 100, waitRounds: 0, temperature: 0, model: 'm1' };
-    const view = new RunView({ runId: 'e', question: 'Q', options: {}, settings }, toHtml);
+    const view = new RunView({ runId: 'e', question: 'Q', options: {}, settings }, toHtml, opts());
     view.apply([{ type: 'think', round: 0, text: 'Partial reasoning', tokens: 2 }]);
     view.finish({
       id: 'e', at: '2026-01-01T00:00:00Z', question: 'Q', options: {}, settings, status: 'error', error: 'Ollama at http://x reported an error while generating: boom',

@@ -8,6 +8,7 @@ import { RunTail } from '../../src/core/bench/runTail';
 import { changeLabel, trendOf } from '../../src/core/bench/trend';
 import { wilson } from '../../src/core/stats';
 import { settings } from './helpers';
+import { runTooltip } from '../../src/views/runLabels';
 
 const header = (o: Partial<RunHeader> = {}): RunHeader => ({ type: 'header', version: 1, runId: 'r', createdAt: '2026-01-01T00:00:00.000Z', benchFile: '/ws/bench.json', benchHash: 'sha256:aa', settings: settings({ budget: 1024 }), planned: 4, hosts: ['Ollama at http://x'], ...o });
 const record = (index: number, correct: boolean | null, o: Partial<RunRecord> = {}): RunRecord => ({
@@ -115,5 +116,57 @@ describe('following run files (Runs view, live results)', () => {
     assert.deepEqual(t[0]!.ci95, wilson(2, 2));
     assert.equal(changeLabel(header({ modelDigest: 'sha256:1' }), header({ modelDigest: 'sha256:2' })), 'model rebuilt (new digest)');
     assert.equal(changeLabel(header(), header()), 'same settings');
+  });
+
+  it('says which lines it left out (file:line and why): a glued torn line, a hostile record, a file that is no run file', async () => {
+    const path = join(dir, 'a.jsonl');
+    // A torn record with the next one glued on (a resume before torn lines were trimmed), then a
+    // record whose fields are wrong, then a good one.
+    writeFileSync(path, line(header()) + line(record(0, true)).slice(0, 30) + line(record(1, true)) + line({ ...record(2, true), source: 7 }) + line(record(3, false)));
+    const tail = new RunTail(path, true);
+    await tail.update();
+    assert.deepEqual(tail.records.map((r) => r.index), [3], 'only the good record is taken');
+    assert.equal(tail.problems.length, 2);
+    assert.match(tail.problems[0]!, new RegExp(`^${path.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:2: not a run file line \\(not JSON\\), left out$`));
+    assert.match(tail.problems[1]!, /:3: not a run record: .*source.*left out$/);
+    // Appended later: counted from where the last read stopped.
+    appendFileSync(path, '{"oops"\n');
+    await tail.update();
+    assert.match(tail.problems[2]!, /:5: not a run file line/);
+    // A flood of bad lines is a count after the first twenty.
+    appendFileSync(path, 'x\n'.repeat(100));
+    await tail.update();
+    assert.equal(tail.problems.length, 21);
+    assert.equal(tail.problems[20], '… and 83 more lines left out');
+
+    const notRun = join(dir, 'b.jsonl');
+    writeFileSync(notRun, `${JSON.stringify({ hello: 1 })}\n${line(header())}${line(record(0, true))}`);
+    const other = new RunTail(notRun, true);
+    await other.update();
+    assert.equal(other.header, undefined, 'a header on a later line does not make it a run file');
+    assert.deepEqual([other.records.length, other.problems.length], [0, 1]);
+    assert.match(other.problems[0]!, /:1: not an m1 run file: /);
+    const catalog = new RunCatalog();
+    await catalog.sync([dir]);
+    assert.deepEqual(catalog.entries().map((e) => e.problems?.length), [21]);
+    assert.equal(catalog.problems().length, 22, 'the file that is no run file is said too');
+  });
+
+  it('escapes a hostile run file name (and everything else) in the Runs view tooltip', async () => {
+    const name = 'x**[click](command:m1.runs.delete)`code`<img src=x>_|.jsonl';
+    const path = join(dir, name);
+    writeFileSync(path, line(header({ settings: settings({ model: '[m](https://evil.example/a.png)' }) })) + line(record(0, true)) + 'torn [y](command:x)\n');
+    const catalog = new RunCatalog();
+    await catalog.sync([dir]);
+    const entry = catalog.entries()[0]!;
+    const md = runTooltip(entry, 'note with **bold**');
+    const title = md.split('\n\n')[0]!;
+    assert.equal(title, '**x\\*\\*\\[click\\](command:m1.runs.delete)\\`code\\`\\<img src=x\\>\\_\\|.jsonl** (unfinished)');
+    // No unescaped markup anywhere: every [ ` * < is preceded by a backslash, except the title's own bold.
+    const body = md.slice(title.length);
+    assert.doesNotMatch(body.replace(/\\[\\`*[\]<>|&~!#_]/g, ''), /[`*[\]<>|]/);
+    assert.match(md, /model: \\\[m\\\]\(https:\/\/evil\.example\/a\.png\)/);
+    assert.match(md, /note: note with \\\*\\\*bold\\\*\\\*/);
+    assert.match(md, /⚠ .*:3: not a run file line/, 'the left-out line is in the tooltip');
   });
 });

@@ -174,11 +174,11 @@ describe('serving: m1 doctor', () => {
       const fake = await startFakeOllama({ version, scripts: [close] });
       try {
         let text = '';
-        const rc = await doctor(['--host', fake.url, '--model', MODEL], {}, { write: (s: string) => ((text += s), true) });
+        const rc = await doctor(['--host', fake.url, '--model', MODEL], { XDG_CACHE_HOME: tmp() }, { write: (s: string) => ((text += s), true) });
         assert.equal(rc, code);
         assert.match(text, new RegExp(`\\(ollama ${version.replace(/\./g, '\\.')}\\)`));
         assert.match(text, /repeat_penalty 1/);
-        assert.match(text, new RegExp(`think stop with ${MODEL}: ${stop}\\.`));
+        assert.match(text, new RegExp(`Think stop with ${MODEL}: ${stop}\\.`));
       } finally {
         await fake.close();
       }

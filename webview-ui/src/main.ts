@@ -1,11 +1,11 @@
 // The m1 side panel. Talks to the extension only through src/panel/protocol.ts.
-import { BUDGET_PRESETS, COMPARE_BUDGETS, PANEL_PROTOCOLS, type PanelProtocol, type CompareRow, type HistoryEntry, type PanelCommand, type PanelSettings, type ServerState, type ToExtension, type ToWebview } from '../../src/panel/protocol';
+import { BUDGET_PRESETS, COMPARE_BUDGETS, PANEL_PROTOCOLS, isChatProtocol, type CollapseThought, type PanelProtocol, type CompareRow, type HistoryEntry, type PanelCommand, type PanelSettings, type ServerState, type ToExtension, type ToWebview } from '../../src/panel/protocol';
 import { OPTION_LETTERS } from '../../src/core/prompt';
 import { splitQuestion } from '../../src/core/questionText';
 import { SLIDER_STEPS, budgetToSlider, formatTokens, sliderToBudget } from './budget';
 import { h } from './dom';
 import { markdownRenderer } from './markdown';
-import { RunView, eventsOf } from './runView';
+import { RunView, eventsOf, historyMeta, type RunViewOptions } from './runView';
 
 declare function acquireVsCodeApi(): { postMessage(m: ToExtension): void; getState(): Draft | undefined; setState(s: Draft): void };
 
@@ -21,6 +21,7 @@ const send = (m: ToExtension) => vscode.postMessage(m);
 
 let settings: PanelSettings = { budget: 4096, waitRounds: 0, temperature: 0, model: 'm1-7b-23k' };
 let server: ServerState | undefined;
+let collapse: CollapseThought = 'whenAnswerStarts';
 let history: HistoryEntry[] = [];
 let run: RunView | undefined;
 let running = false;
@@ -208,6 +209,18 @@ slider.addEventListener('input', () => {
   showSettings();
 });
 slider.addEventListener('change', () => send({ type: 'settings', settings }));
+// An arrow key moves half an octave (two presses double the budget): one of the slider's 1,000
+// fine steps would leave the rounded budget unchanged.
+slider.addEventListener('keydown', (e) => {
+  const direction = ({ ArrowRight: 1, ArrowUp: 1, ArrowLeft: -1, ArrowDown: -1 } as Record<string, number>)[e.key];
+  if (!direction) return;
+  e.preventDefault();
+  setBudget(sliderToBudget(budgetToSlider(settings.budget) + (direction * SLIDER_STEPS) / 16));
+});
+// Escape stops a running question wherever the focus is in the panel (Stop itself may be far away).
+document.addEventListener('keydown', (e) => {
+  if (e.key === 'Escape' && running) send({ type: 'stop' });
+});
 for (const el of [waitInput, tempInput, modelSelect, protocolSelect]) {
   el.addEventListener('change', () => {
     settings = readControls();
@@ -261,18 +274,21 @@ function showHistory(): void {
     ...history.map((entry) => {
       const rerunBudget = h('select.rerun-budget', { 'aria-label': 'Budget for re-run' }, ...BUDGET_PRESETS.map((b) => h('option', { value: b }, formatTokens(b)))) as HTMLSelectElement;
       rerunBudget.value = String(entry.settings.budget === 4096 ? 8192 : 4096);
-      const verdict = entry.correct === undefined ? '' : entry.correct ? ' ✓' : ' ✗';
+      // A chat-protocol run has no budget to change: it re-runs as it was.
+      const rerun = isChatProtocol(entry.settings)
+        ? h('button.link', { type: 'button', onclick: () => send({ type: 'rerun', historyId: entry.id, budget: entry.settings.budget }) }, 'Re-run')
+        : h('span.inline', {}, h('button.link', { type: 'button', onclick: () => send({ type: 'rerun', historyId: entry.id, budget: Number(rerunBudget.value) }) }, 'Re-run at'), ' ', rerunBudget);
       return h(
         'div.history-item',
         { role: 'listitem' },
         h('div.history-q', { title: entry.question }, entry.question.length > 90 ? `${entry.question.slice(0, 90)}…` : entry.question),
-        h('div.history-meta', {}, `${entry.choice ? `${entry.choice}${verdict} · ` : ''}${formatTokens(entry.settings.budget)} budget · ${entry.tokens.think} tokens · ${entry.status}`),
+        h('div.history-meta', {}, historyMeta(entry)),
         h(
           'div.row',
           {},
           h('button.link', { type: 'button', onclick: () => showEntry(entry) }, 'Show'),
           h('button.link', { type: 'button', onclick: () => send({ type: 'openTrace', historyId: entry.id }) }, 'Open as trace file'),
-          h('span.inline', {}, h('button.link', { type: 'button', onclick: () => send({ type: 'rerun', historyId: entry.id, budget: Number(rerunBudget.value) }) }, 'Re-run at'), ' ', rerunBudget),
+          rerun,
           h('button.link', { type: 'button', title: 'Delete', onclick: () => send({ type: 'deleteHistory', historyId: entry.id }) }, 'Delete'),
         ),
       );
@@ -281,8 +297,12 @@ function showHistory(): void {
   if (history.length === 0) historyList.append(h('div.note', {}, 'Questions you ask appear here.'));
 }
 
+function viewOptions(): RunViewOptions {
+  return { collapse, onCopy: (historyId, part) => send({ type: 'copy', historyId, part }) };
+}
+
 function showEntry(entry: HistoryEntry): void {
-  run = new RunView({ runId: entry.id, question: entry.question, options: entry.options, ...(entry.answer ? { answer: entry.answer } : {}), settings: entry.settings }, toHtml);
+  run = new RunView({ runId: entry.id, question: entry.question, options: entry.options, ...(entry.answer ? { answer: entry.answer } : {}), settings: entry.settings }, toHtml, viewOptions());
   run.root.dataset.seq = String(++runSeq);
   run.apply(eventsOf(entry));
   run.finish(entry);
@@ -317,6 +337,7 @@ window.addEventListener('message', (e: MessageEvent<ToWebview>) => {
   switch (m.type) {
     case 'init':
       settings = m.settings;
+      collapse = m.collapseThought;
       server = m.server;
       history = m.history;
       slider.value = String(budgetToSlider(settings.budget));
@@ -324,7 +345,7 @@ window.addEventListener('message', (e: MessageEvent<ToWebview>) => {
       showServer();
       showHistory();
       if (m.running) {
-        run = new RunView(m.running.start, toHtml);
+        run = new RunView(m.running.start, toHtml, viewOptions());
         runArea.replaceChildren(run.root);
         run.apply(m.running.events);
         setRunning(true);
@@ -336,7 +357,7 @@ window.addEventListener('message', (e: MessageEvent<ToWebview>) => {
       showModels();
       break;
     case 'run-start':
-      run = new RunView(m.start, toHtml);
+      run = new RunView(m.start, toHtml, viewOptions());
       run.root.dataset.seq = String(++runSeq);
       runArea.replaceChildren(run.root);
       if (!comparing) run.root.scrollIntoView({ block: 'start', behavior: 'smooth' });
@@ -363,6 +384,9 @@ window.addEventListener('message', (e: MessageEvent<ToWebview>) => {
       answerSelect.value = ''; // a new question: the previous known answer does not apply
       draft.answer = '';
       renderOptions(Object.values(m.options));
+      break;
+    case 'copied':
+      run?.copied(m.historyId, m.part);
       break;
     case 'error':
       formError.textContent = m.message;

@@ -4,7 +4,7 @@
 // reaches the extension without being checked there.
 import type { Comparison } from '../../src/core/bench/compare';
 import type { SourceSummary } from '../../src/core/bench/runner';
-import type { CompareView, FromResults, ItemRow, ItemStatus, ResultsView, RunView, SideBySideView, SweepView, ToResults } from '../../src/results/protocol';
+import type { CompareView, FromResults, ItemPreview, ItemRow, ItemStatus, ResultsView, RunView, SideBySideView, SweepView, ToResults } from '../../src/results/protocol';
 import { h } from './dom';
 
 declare function acquireVsCodeApi(): { postMessage(m: FromResults): void; setState(state: unknown): void };
@@ -56,8 +56,41 @@ function sourceTable(sources: Record<string, SourceSummary>, overall: SourceSumm
 
 const STATUS_LABEL: Record<ItemStatus, string> = { right: 'right', wrong: 'wrong', 'extraction-failed': 'extraction failed', unscored: 'unscored' };
 
-/** The table's filter, kept while a running benchmark's view is shown again as items finish. */
-const tableState: { filter: ItemStatus | 'all'; text: string } = { filter: 'all', text: '' };
+/** The table's filter and open previews, kept while a running benchmark's view is shown again as items finish. */
+const tableState: { filter: ItemStatus | 'all'; text: string; open: Set<string> } = { filter: 'all', text: '', open: new Set() };
+/** Previews read so far, by item key: a row opened again is not read again. */
+const previews = new Map<string, ItemPreview>();
+const COLUMNS = 9;
+
+/** An item's thought round by round and its answer, with Copy and Trace; text only, never markup. */
+function fillPreview(cell: HTMLElement, key: string, p: ItemPreview): void {
+  const button = (label: string, title: string, m: FromResults) => h('button.secondary.small', { type: 'button', title, onclick: () => send(m) }, label);
+  cell.replaceChildren(
+    h('div.preview-actions', {}, button('Copy answer', 'The answer text to the clipboard', { type: 'copy', key, part: 'answer' }), ' ', button('Copy thought', 'The whole thought, Wait strings included, to the clipboard', { type: 'copy', key, part: 'thought' }), ' ', button('Open trace', 'The readable trace (rounds, Wait points, labels)', { type: 'openTrace', key })),
+    ...p.rounds.map((x, i) => h('div.preview-round', {}, h('h3', {}, i === 0 ? 'Thought' : `Wait round ${i}`), h('pre.thought', {}, x.think), x.waitInjected ? h('p.wait', {}, `+ ${x.waitInjected.trim()}`) : undefined)),
+    ...(p.cut ? [h('p.cut', {}, '✂ Budget reached: the thought was cut here.')] : []),
+    h('h3', {}, 'Answer'),
+    h('pre.thought.answer', {}, p.response),
+  );
+}
+
+function previewRow(key: string): HTMLElement {
+  const cell = h('td.preview', { colspan: COLUMNS });
+  const known = previews.get(key);
+  if (known) fillPreview(cell, key, known);
+  else {
+    cell.textContent = 'Reading the thought…';
+    send({ type: 'preview', key });
+  }
+  return h('tr.preview-row', { 'data-preview': key }, cell);
+}
+
+/** A preview the extension read: shown under its row if that is still open. */
+function showPreview(key: string, p: ItemPreview): void {
+  previews.set(key, p);
+  const row = [...root.querySelectorAll<HTMLElement>('tr.preview-row')].find((r) => r.dataset.preview === key);
+  if (row?.firstElementChild) fillPreview(row.firstElementChild as HTMLElement, key, p);
+}
 
 function itemTable(rows: ItemRow[], traceButtons: (r: ItemRow) => HTMLElement[]): HTMLElement {
   let { filter, text } = tableState;
@@ -69,12 +102,22 @@ function itemTable(rows: ItemRow[], traceButtons: (r: ItemRow) => HTMLElement[])
   const matches = (r: ItemRow) => (filter === 'all' || r.status === filter) && (!text || `${r.id ?? ''} ${r.source} ${r.question}`.toLowerCase().includes(text));
   function render(): void {
     const list = rows.filter(matches);
+    const toggle = (key: string) => {
+      if (!tableState.open.delete(key)) tableState.open.add(key);
+      render();
+    };
     body.replaceChildren(
-      ...list.slice(0, shown).map((r) =>
+      ...list.slice(0, shown).flatMap((r) => [
         h(
           `tr.${r.status}` as 'tr',
           { 'data-key': r.key },
-          h('td', {}, h('a', { href: '#', title: 'Open the item in its benchmark file', onclick: (e: Event) => (e.preventDefault(), send({ type: 'openItem', key: r.key })) }, r.id ?? `#${r.index + 1}`)),
+          h(
+            'td.item',
+            {},
+            h('button.secondary.small.preview-toggle', { type: 'button', 'aria-expanded': tableState.open.has(r.key) ? 'true' : 'false', title: 'The thought and the answer, here', 'aria-label': `Preview the thought and answer of ${r.id ?? `#${r.index + 1}`}`, onclick: () => toggle(r.key) }, tableState.open.has(r.key) ? '▾' : '▸'),
+            ' ',
+            h('a', { href: '#', title: 'Open the item in its benchmark file', onclick: (e: Event) => (e.preventDefault(), send({ type: 'openItem', key: r.key })) }, r.id ?? `#${r.index + 1}`),
+          ),
           h('td', {}, r.source),
           h('td.question', { title: r.question }, r.question),
           h('td.num', {}, r.gold ?? '–'),
@@ -84,7 +127,8 @@ function itemTable(rows: ItemRow[], traceButtons: (r: ItemRow) => HTMLElement[])
           h('td.num', {}, String(r.answer)),
           h('td', {}, ...traceButtons(r)),
         ),
-      ),
+        ...(tableState.open.has(r.key) ? [previewRow(r.key)] : []),
+      ]),
     );
     status.textContent = `${Math.min(shown, list.length)} of ${list.length} items shown`;
     more.hidden = list.length <= shown;
@@ -185,7 +229,7 @@ function trendSection(v: RunView): HTMLElement | undefined {
 function runView(v: RunView): HTMLElement[] {
   const s = v.summary;
   return [
-    h('header', {}, h('h1', {}, v.title), h('p.subtitle', {}, v.subtitle), ...(v.unfinished ? [h('p.live', {}, `Unfinished: ${s.done} of ${s.total} items so far; this view updates as items finish.`)] : []), toolbar(true)),
+    h('header', {}, h('h1', {}, v.title), h('p.subtitle', {}, v.subtitle), ...(v.unfinished ? [h('p.live', {}, `Unfinished: ${s.done} of ${s.total} items so far; this view updates as items finish.`)] : []), ...(v.problems ? [h('ul.problems', { 'aria-label': 'lines of the run file left out' }, ...v.problems.map((p) => h('li', {}, `⚠ ${p}`)))] : []), toolbar(true)),
     h('section', {}, h('h2', {}, 'Accuracy'), sourceTable(s.sources, s.overall, s.averageOverSources)),
     ...[trendSection(v)].filter((x): x is HTMLElement => !!x),
     h(
@@ -195,7 +239,7 @@ function runView(v: RunView): HTMLElement[] {
       h('div.chart-row', {}, h('figure', {}, svg(v.charts.think)), h('figure', {}, svg(v.charts.answer))),
       h('p', {}, `Thoughts cut by the budget: ${v.finish.cut} · stopped by themselves: ${v.finish.stopped}`),
     ),
-    itemTable(v.rows, (r) => [h('button.secondary.small', { type: 'button', onclick: () => send({ type: 'openTrace', key: r.key }) }, 'Trace')]),
+    itemTable(v.rows, (r) => [h('button.secondary.small', { type: 'button', title: 'The readable trace (rounds, Wait points, labels)', onclick: () => send({ type: 'openTrace', key: r.key }) }, 'Trace')]),
   ];
 }
 
@@ -226,9 +270,44 @@ function sweepView(v: SweepView): HTMLElement[] {
             ),
           ),
         ),
+        changedItems(v, b),
       ),
     ),
   ];
+}
+
+const RESULT_MARK: Record<ItemStatus, string> = { right: '✓', wrong: '✗', 'extraction-failed': '?', unscored: '·' };
+
+/** The items whose result changes with the budget, each with its thoughts across the budgets a click away. */
+function changedItems(v: SweepView, b: SweepView['blocks'][number]): HTMLElement {
+  const title = `Items whose result changes with the budget (${b.changedCount}${b.changedCount > b.changed.length ? `, the first ${b.changed.length} listed` : ''})`;
+  if (!b.changed.length) return h('p.changed-none', {}, 'Every item has the same result at every budget.');
+  return h(
+    'details.changed',
+    { open: b.changed.length <= 20 },
+    h('summary', {}, title),
+    h(
+      'table.items',
+      {},
+      h('thead', {}, h('tr', {}, ...['item', 'source', 'question', 'gold', ...v.budgets.map(String), ''].map((t) => h('th', { scope: 'col' }, t)))),
+      h(
+        'tbody',
+        {},
+        ...b.changed.map((it) =>
+          h(
+            'tr',
+            { 'data-key': it.key },
+            h('td', {}, it.label),
+            h('td', {}, it.source),
+            h('td.question', { title: it.question }, it.question),
+            h('td.num', {}, it.gold ?? '–'),
+            ...it.results.map((x) => h(`td.num.status${x ? `.${x}` : ''}` as 'td', { title: x ? STATUS_LABEL[x] : 'not run at this budget', 'aria-label': x ? STATUS_LABEL[x] : 'not run' }, x ? RESULT_MARK[x] : '–')),
+            h('td', {}, h('button.secondary.small.side-by-side', { type: 'button', title: 'This item’s thought at each budget, Wait rounds aligned, the first divergence marked', onclick: () => send({ type: 'sideBySide', key: it.key, waitRounds: b.waitRounds }) }, 'Side by side')),
+          ),
+        ),
+      ),
+    ),
+  );
 }
 
 function flipList(title: string, list: Comparison['rightToWrong'], cls: string): HTMLElement {
@@ -337,6 +416,7 @@ function show(view: ResultsView): void {
 }
 
 window.addEventListener('message', (e: MessageEvent<ToResults>) => {
+  if (e.data?.type === 'preview') return showPreview(e.data.key, e.data.preview);
   if (e.data?.type !== 'show') return;
   show(e.data.view);
   vscode.setState(e.data.state); // what VS Code hands back to the extension to rebuild this tab after a reload

@@ -1,13 +1,39 @@
 // One question's reasoning as it streams: the budget meter with Wait and cut marks, the thought
 // (one markdown block per round, a divider at each Wait), the answer, and the answer card.
-import type { HistoryEntry, PanelEvent, RunStart } from '../../src/panel/protocol';
+import { isChatProtocol, type CollapseThought, type CopyPart, type HistoryEntry, type PanelEvent, type PanelSettings, type RunStart } from '../../src/panel/protocol';
 import { formatTokens } from './budget';
 import { h } from './dom';
 import type { ToHtml } from './markdown';
 import { StreamBlock } from './stream';
 
+/** How a run view folds its thought, and what its Copy buttons do. */
+export interface RunViewOptions {
+  collapse: CollapseThought;
+  onCopy(historyId: string, part: CopyPart): void;
+}
+
+/** The settings line of a run: a chat-protocol run has no budget or Wait rounds to show. */
+export function settingsText(s: PanelSettings): string {
+  return isChatProtocol(s) ? `${s.model} · chat protocol${s.protocol === 'chat-cot' ? ', CoT' : ''} · T=${s.temperature}` : `${s.model} · budget ${formatTokens(s.budget)} · ${s.waitRounds} Wait · T=${s.temperature}`;
+}
+
+function tokenCount(n: number): string {
+  return `${n.toLocaleString('en-US')} token${n === 1 ? '' : 's'}`;
+}
+
+/** A history row's second line: the answer, then what applies to the run's protocol. */
+export function historyMeta(entry: HistoryEntry): string {
+  const verdict = entry.correct === undefined ? '' : entry.correct ? ' ✓' : ' ✗';
+  const choice = entry.choice ? `${entry.choice}${verdict} · ` : '';
+  const s = entry.settings;
+  const run = isChatProtocol(s) ? `chat protocol${s.protocol === 'chat-cot' ? ', CoT' : ''} · ${tokenCount(entry.tokens.answer)}` : `${formatTokens(s.budget)} budget · ${tokenCount(entry.tokens.think)}`;
+  return `${choice}${run} · ${entry.status}`;
+}
+
 export class RunView {
   readonly root: HTMLElement;
+  private readonly think: HTMLDetailsElement;
+  private readonly copyRow: HTMLElement;
   private readonly meterFill: HTMLElement;
   private readonly meter: HTMLElement;
   private readonly thinkSummary: HTMLElement;
@@ -26,6 +52,7 @@ export class RunView {
   constructor(
     readonly start: RunStart,
     private readonly toHtml: ToHtml,
+    private readonly options: RunViewOptions,
   ) {
     const s = start.settings;
     this.meterFill = h('div.meter-fill');
@@ -37,17 +64,19 @@ export class RunView {
     // (a screen reader would read every token).
     this.card = h('div.answer-card', { hidden: true, role: 'status' });
     this.stats = h('div.stats');
+    this.think = h('details.think', { open: options.collapse !== 'always' }, this.thinkSummary, this.thinkBody);
+    this.copyRow = h('div.row.copy-row', { hidden: true });
     this.root = h(
       'section.run',
       {},
       h('div.run-question', {}, start.question),
-      // A chat-protocol run has no thinking budget: its reasoning section is the model's own.
-      h('div.run-settings', {}, s.protocol && s.protocol !== 'm1' ? `${s.model} · chat protocol${s.protocol === 'chat-cot' ? ', CoT' : ''} · T=${s.temperature}` : `${s.model} · budget ${formatTokens(s.budget)} · ${s.waitRounds} Wait · T=${s.temperature}`),
+      h('div.run-settings', {}, settingsText(s)),
       this.meter,
-      h('details.think', { open: true }, this.thinkSummary, this.thinkBody),
+      this.think,
       h('div.answer-label', {}, 'Answer'),
       this.answerSection,
       this.card,
+      this.copyRow,
       this.stats,
     );
     this.rounds.push(new StreamBlock(this.thinkBody.appendChild(h('div.round')), toHtml));
@@ -87,6 +116,7 @@ export class RunView {
         break;
       case 'answer-start':
         this.answer = new StreamBlock(this.answerSection, this.toHtml);
+        if (this.options.collapse === 'whenAnswerStarts') this.think.open = false;
         if (ev.marker.endsWith('Final Answer:')) this.answerSection.before(h('div.forced', {}, 'Final Answer: (forced after the cut)'));
         break;
       case 'answer':
@@ -118,10 +148,17 @@ export class RunView {
     const budget = this.start.settings.budget;
     this.meterFill.style.width = `${Math.min(100, (100 * this.thinkTokens) / budget)}%`;
     this.meter.setAttribute('aria-valuenow', String(this.thinkTokens));
-    const chat = this.start.settings.protocol && this.start.settings.protocol !== 'm1';
-    this.meter.hidden = !!chat;
+    const chat = isChatProtocol(this.start.settings);
+    this.meter.hidden = chat;
     this.thinkSummary.textContent = chat ? "Thinking · the model's reasoning section" : `Thinking · ${this.thinkTokens.toLocaleString('en-US')} / ${budget.toLocaleString('en-US')} tokens`;
-    this.stats.textContent = `${this.thinkTokens.toLocaleString('en-US')} thinking + ${this.answerTokens.toLocaleString('en-US')} answer tokens · ${((Date.now() - this.started) / 1000).toFixed(1)} s`;
+    this.stats.textContent = this.statsText(this.thinkTokens, this.answerTokens, Date.now() - this.started);
+  }
+
+  /** A chat run has one output (its reasoning section included), counted once. */
+  private statsText(think: number, answer: number, ms: number): string {
+    const n = (x: number) => x.toLocaleString('en-US');
+    const tokens = isChatProtocol(this.start.settings) ? tokenCount(answer) : `${n(think)} thinking + ${n(answer)} answer tokens`;
+    return `${tokens} · ${(ms / 1000).toFixed(1)} s`;
   }
 
   finish(entry: HistoryEntry): void {
@@ -130,10 +167,25 @@ export class RunView {
     this.thinkTokens = entry.tokens.think;
     this.answerTokens = entry.tokens.answer;
     this.flush();
-    this.stats.textContent = `${entry.tokens.think.toLocaleString('en-US')} thinking + ${entry.tokens.answer.toLocaleString('en-US')} answer tokens · ${(entry.ms / 1000).toFixed(1)} s`;
+    this.stats.textContent = this.statsText(entry.tokens.think, entry.tokens.answer, entry.ms);
     this.card.hidden = false;
     this.card.replaceChildren(...cardContent(entry));
     this.card.className = `answer-card ${entry.status}${entry.correct === true ? ' right' : entry.correct === false ? ' wrong' : ''}`;
+    const copy = (part: CopyPart, label: string, has: boolean) =>
+      h('button.secondary', { type: 'button', 'aria-label': `${label} to the clipboard`, 'data-copy': part, disabled: !has, onclick: () => this.options.onCopy(entry.id, part) }, label);
+    this.copyRow.replaceChildren(
+      copy('answer', 'Copy answer', entry.answerText.trim() !== ''),
+      copy('thought', 'Copy thought', entry.rounds.some((r) => r.text.trim() !== '')),
+      h('span.copied', { role: 'status' }),
+    );
+    this.copyRow.hidden = false;
+  }
+
+  /** Confirms a copy next to its button (the status region says it once). */
+  copied(historyId: string, part: CopyPart): void {
+    if (historyId !== this.start.runId) return;
+    const note = this.copyRow.querySelector('.copied');
+    if (note) note.textContent = part === 'answer' ? 'Answer copied' : 'Thought copied';
   }
 }
 
@@ -150,7 +202,7 @@ function cardContent(entry: HistoryEntry): Array<Node | string> {
     parts.push(h('span.choice-text', {}, `Extracted: ${entry.extracted ?? '—'}`));
   }
   if (entry.correct !== undefined) parts.push(h(`span.verdict.${entry.correct ? 'right' : 'wrong'}`, {}, entry.correct ? '✓ right' : `✗ wrong (gold ${entry.answer})`));
-  if (entry.budgetHit) parts.push(h('span.badge', {}, 'cut by budget'));
+  if (entry.budgetHit) parts.push(h('span.badge', {}, isChatProtocol(entry.settings) ? 'cut at the token cap' : 'cut by budget'));
   return parts;
 }
 

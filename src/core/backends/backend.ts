@@ -16,6 +16,11 @@ export interface GenerateRequest {
    * backend with a configurable context (Ollama's num_ctx) can size it once per question.
    */
   contextTokens?: number;
+  /**
+   * Ask for each token's text (logprobs), so the done event can say where the text's tokens
+   * begin and end (a sweep cuts thoughts there). Servers without logprobs ignore it.
+   */
+  tokenBoundaries?: boolean;
   signal?: AbortSignal;
 }
 
@@ -40,6 +45,8 @@ export type GenerateEvent =
       estimatedCount?: boolean;
       /** The server's repetition guard ended generation (Ollama); finishReason is then `length`. */
       repetitionGuard?: boolean;
+      /** Lengths of the text's tokens, when tokenBoundaries was asked and the server's logprobs spell the text exactly. */
+      tokenLengths?: number[];
     };
 
 export interface ServerInfo {

@@ -7,6 +7,7 @@ import { sleep } from '../sleep';
 import { clip, idleTimeoutFromEnv, patientFetch } from './http';
 import { thinkJoiner } from '../chat/reasoning';
 import type { Backend, ChatRequest, GenerateEvent, GenerateRequest, ServerInfo } from './backend';
+import { tokenLengthsIf } from './tokenBoundaries';
 
 export const DEFAULT_OLLAMA_HOST = 'http://127.0.0.1:11434';
 /** First version that reports done_reason, which budget forcing depends on. */
@@ -117,9 +118,9 @@ export class OllamaBackend implements Backend {
   }
 
   /** Streams the text of each part, then the done event; errors mapped, a cancel honoured. */
-  private async *read<P extends Pick<GenerateResponse, 'done' | 'done_reason' | 'eval_count' | 'prompt_eval_count' | 'eval_duration'>>(
+  private async *read<P extends Pick<GenerateResponse, 'done' | 'done_reason' | 'eval_count' | 'prompt_eval_count' | 'eval_duration' | 'logprobs'>>(
     stream: AbortableAsyncIterator<P>,
-    req: Pick<GenerateRequest, 'signal'>,
+    req: Pick<GenerateRequest, 'signal' | 'tokenBoundaries'>,
     numCtx: number,
     text: (part: P) => string,
   ): AsyncGenerator<GenerateEvent> {
@@ -131,17 +132,22 @@ export class OllamaBackend implements Backend {
     let chunks = 0;
     let last: string | undefined;
     let repeats = 0;
+    let all = '';
+    const pieces: string[] = [];
     try {
       for await (const part of stream) {
         const t = text(part);
+        // Each part carries the logprobs of the tokens its text holds (Ollama 0.12.11 and later).
+        for (const l of part.logprobs ?? []) pieces.push(l.token);
         if (t) {
+          all += t;
           chunks++;
           repeats = t.trim() === last ? repeats + 1 : 0;
           last = t.trim();
           yield { type: 'text', text: t };
         }
         if (part.done) {
-          yield this.doneEvent(part, numCtx);
+          yield { ...this.doneEvent(part, numCtx), ...tokenLengthsIf(req.tokenBoundaries, all, pieces) } as GenerateEvent;
           return;
         }
       }
@@ -164,6 +170,9 @@ export class OllamaBackend implements Backend {
         prompt: req.prompt,
         raw: true,
         stream: true,
+        // Each token's text, where the tokens begin: chunks do not tell (the runner holds back a
+        // possible stop string's start and incomplete UTF-8). Older servers ignore the field.
+        ...(req.tokenBoundaries ? { logprobs: true } : {}),
         ...(this.options.keepAlive !== undefined ? { keep_alive: this.options.keepAlive } : {}),
         options: {
           ...OLLAMA_NEUTRAL_SAMPLING,

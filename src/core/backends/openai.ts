@@ -9,6 +9,7 @@ import { thinkJoiner } from '../chat/reasoning';
 import type { Backend, ChatRequest, FinishReason, GenerateEvent, GenerateRequest, ServerInfo } from './backend';
 import { clip, idleTimeoutFromEnv, patientFetch } from './http';
 import { isStreamCut } from './ollama';
+import { tokenLengthsIf } from './tokenBoundaries';
 
 export interface OpenAIBackendOptions {
   /** Server root, with or without /v1 (`http://gpu1:8000`, `http://gpu1:8000/v1`). */
@@ -32,6 +33,8 @@ interface StreamChoice {
   text?: string;
   delta?: { content?: string | null; reasoning_content?: string | null; reasoning?: string | null };
   finish_reason?: string | null;
+  /** /v1/completions with `logprobs`: each token's text (vLLM's and SGLang's CompletionLogProbs). */
+  logprobs?: { tokens?: unknown } | null;
 }
 
 interface CompletionChunk {
@@ -111,7 +114,7 @@ export class OpenAIBackend implements Backend {
   }
 
   /** Reads a streamed completion: its text (as `textOf` takes it from each choice), then the done event. */
-  private async *read(req: Pick<GenerateRequest, 'model' | 'signal'>, res: Response, textOf: (choice: StreamChoice) => string | undefined): AsyncGenerator<GenerateEvent> {
+  private async *read(req: Pick<GenerateRequest, 'model' | 'signal' | 'tokenBoundaries'>, res: Response, textOf: (choice: StreamChoice) => string | undefined): AsyncGenerator<GenerateEvent> {
     const events: string[] = [];
     const parser = createParser({ onEvent: (e) => events.push(e.data) });
     const decoder = new TextDecoder();
@@ -119,6 +122,7 @@ export class OpenAIBackend implements Backend {
     let usage: CompletionChunk['usage'];
     let text = '';
     let chunks = 0;
+    const pieces: string[] = [];
     let ended = false;
     try {
       for await (const bytes of res.body as unknown as AsyncIterable<Uint8Array>) {
@@ -137,6 +141,8 @@ export class OpenAIBackend implements Backend {
             chunks++;
             yield { type: 'text', text: piece };
           }
+          const tokens = choice?.logprobs?.tokens;
+          if (Array.isArray(tokens)) for (const t of tokens) pieces.push(typeof t === 'string' ? t : '');
           if (choice?.finish_reason) finish = choice.finish_reason;
           if (chunk.usage) usage = chunk.usage;
         }
@@ -161,6 +167,7 @@ export class OpenAIBackend implements Backend {
       ...(counted !== undefined ? { textTokens: counted } : {}),
       ...(usage?.prompt_tokens !== undefined ? { promptEvalCount: usage.prompt_tokens } : {}),
       ...(counted === undefined ? { estimatedCount: true } : {}),
+      ...(tokenLengthsIf(req.tokenBoundaries, text, pieces) ?? {}),
     };
   }
 
@@ -176,6 +183,8 @@ export class OpenAIBackend implements Backend {
       // Stop strings are special tokens: vLLM matches stops on text decoded without them unless
       // told (vllm/v1/engine/detokenizer.py IncrementalDetokenizer.update), so they never match.
       skip_special_tokens: false,
+      // One logprob a token brings its text: where the tokens begin, which chunks do not tell.
+      ...(req.tokenBoundaries ? { logprobs: 1 } : {}),
       stream: true,
       stream_options: { include_usage: true },
     });

@@ -17,10 +17,12 @@ export interface ThinkStopFinding {
   detail: string;
 }
 
-export async function probeThinkStop(backend: Backend, model: string, signal?: AbortSignal): Promise<ThinkStopFinding> {
+/** `contextTokens`: the context of the run that asks, so the probe does not load a model that the run then reloads. */
+export async function probeThinkStop(backend: Backend, model: string, signal?: AbortSignal, contextTokens?: number): Promise<ThinkStopFinding> {
   let text = '';
   let finish = '';
-  for await (const ev of backend.generate({ model, prompt: buildPrompt(PROBE_QUESTION) + PROBE_THOUGHT, maxTokens: 24, stop: STOP_STRINGS, temperature: 0, seed: 42, ...(signal ? { signal } : {}) })) {
+  const request = { model, prompt: buildPrompt(PROBE_QUESTION) + PROBE_THOUGHT, maxTokens: 24, stop: STOP_STRINGS, temperature: 0, seed: 42 };
+  for await (const ev of backend.generate({ ...request, ...(signal ? { signal } : {}), ...(contextTokens ? { contextTokens } : {}) })) {
     if (ev.type === 'text') text += ev.text;
     else finish = ev.finishReason;
   }

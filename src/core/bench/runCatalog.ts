@@ -11,6 +11,8 @@ export interface RunEntry {
   mtime: number;
   /** The sweep folder the run belongs to, if it is one budget of a sweep. */
   sweep?: string;
+  /** Lines of the file left out, and why (RunTail.problems). */
+  problems?: string[];
 }
 
 export interface SweepEntry {
@@ -58,9 +60,15 @@ export class RunCatalog {
       const header = t.header;
       if (!header) continue; // not a run file, or its header is still being written
       const dir = dirname(t.path);
-      out.push({ path: t.path, header, totals: t.totals(), mtime: t.mtime, ...(SWEEP_DIR.test(basename(dir)) ? { sweep: dir } : {}) });
+      const problems = t.problems;
+      out.push({ path: t.path, header, totals: t.totals(), mtime: t.mtime, ...(SWEEP_DIR.test(basename(dir)) ? { sweep: dir } : {}), ...(problems.length ? { problems } : {}) });
     }
     return out.sort(newestFirst);
+  }
+
+  /** Every file's left-out lines, files that are no run file included (they have no entry). */
+  problems(): string[] {
+    return [...this.tails.values()].flatMap((t) => t.problems);
   }
 }
 

@@ -24,8 +24,19 @@ export interface RunHeader {
   subset?: string;
   /** The servers it ran on (absent in older files). */
   hosts?: string[];
-  /** Per host: the server's kind and version and the sampling options sent (absent in older files). */
-  servers?: Array<{ kind?: string; version?: string; sampling?: Record<string, number>; caveat?: string }>;
+  /**
+   * Per host: the server's kind and version, the sampling options sent, what a probe found the
+   * think stop to do there (absent where none ran) and the caveat that follows (absent in older files).
+   */
+  servers?: Array<{ kind?: string; version?: string; sampling?: Record<string, number>; probe?: RunProbe; caveat?: string }>;
+}
+
+/** What `m1 doctor` / Check Server found on a server, as a run header keeps it. */
+export interface RunProbe {
+  /** `exact`, `runs-on` or `unknown` (see backends/probe.ts). */
+  thinkStop: string;
+  detail: string;
+  checkedAt: string;
 }
 
 export interface RunRecord {
@@ -61,10 +72,10 @@ export interface RecordRound {
   tokens?: number;
   finish?: string | null;
   /**
-   * Lengths of the streamed chunks (one token each on Ollama), kept by sweeps so a smaller
-   * budget's thought can be cut from this one at a token boundary.
+   * Lengths of the round's tokens, from the server's logprobs, kept by sweeps so a smaller
+   * budget's thought can be cut from this one at a token boundary (streamed chunks are not tokens).
    */
-  chunks?: number[];
+  tokenLengths?: number[];
 }
 
 export const itemKey = (x: { source: string; index: number }) => `${x.source}\u0000${x.index}`;

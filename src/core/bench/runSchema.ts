@@ -19,9 +19,21 @@ const headerSchema = z.looseObject({
   settings: settingsSchema,
   planned: z.optional(z.int().check(z.gte(0))),
   subset: z.optional(z.string()),
+  hosts: z.optional(z.array(z.string())),
+  servers: z.optional(
+    z.array(
+      z.looseObject({
+        kind: z.optional(z.string()),
+        version: z.optional(z.string()),
+        sampling: z.optional(z.record(z.string(), z.number())),
+        probe: z.optional(z.looseObject({ thinkStop: z.string(), detail: z.string(), checkedAt: z.string() })),
+        caveat: z.optional(z.string()),
+      }),
+    ),
+  ),
 });
 
-const roundSchema = z.looseObject({ think: z.string(), waitInjected: text, tokens: z.optional(count), finish: z.optional(text), chunks: z.optional(z.array(z.number())) });
+const roundSchema = z.looseObject({ think: z.string(), waitInjected: text, tokens: z.optional(count), finish: z.optional(text), tokenLengths: z.optional(z.array(z.number())) });
 
 const recordSchema = z.looseObject({
   source: z.string(),

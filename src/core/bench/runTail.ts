@@ -3,10 +3,13 @@
 // rather than a re-read of the whole file per item.
 import { open, stat } from 'node:fs/promises';
 import { isHeader, itemKey, parseWithoutRounds, type RunHeader, type RunRecord } from './runFile';
+import { headerProblem, recordProblem } from './runSchema';
 import { wilson } from '../stats';
 
 /** Small reads keep memory flat while a large run file is read the first time. */
 const CHUNK = 1 << 16;
+/** Problems kept word for word; a hostile file with a million bad lines is then a count. */
+const MAX_PROBLEMS = 20;
 
 /** The figures of a run so far, for lists and trends. */
 export interface RunTotals {
@@ -31,6 +34,12 @@ export class RunTail {
   private readonly byKey = new Map<string, RunRecord>();
   private readonly recordHosts = new Set<string>();
   private readonly outcomes = new Map<string, boolean | null>();
+  /** Lines taken so far (1-based line number of the last one), for the problems' file:line. */
+  private lineNo = 0;
+  /** The first line was not a header: nothing after it is a run's. */
+  private notARun = false;
+  private readonly problemLines: string[] = [];
+  private problemCount = 0;
 
   /** @param keep whether the records are kept (a live view needs them; a list only the totals). */
   constructor(
@@ -44,6 +53,16 @@ export class RunTail {
 
   get mtime(): number {
     return this.mtimeMs;
+  }
+
+  /**
+   * Whole lines left out, as file:line and why (a line that is not JSON, a record that fails the
+   * run file's schema, a first line that is not a header): a torn or hostile line is said, not
+   * skipped silently. The first few word for word, then how many more.
+   */
+  get problems(): string[] {
+    const more = this.problemCount - this.problemLines.length;
+    return more > 0 ? [...this.problemLines, `… and ${more} more line${more === 1 ? '' : 's'} left out`] : [...this.problemLines];
   }
 
   /** The records so far without thoughts, in the order first written; empty unless kept. */
@@ -93,22 +112,44 @@ export class RunTail {
     this.byKey.clear();
     this.outcomes.clear();
     this.recordHosts.clear();
+    this.lineNo = 0;
+    this.notARun = false;
+    this.problemLines.length = 0;
+    this.problemCount = 0;
+  }
+
+  private problem(why: string): void {
+    this.problemCount++;
+    if (this.problemLines.length < MAX_PROBLEMS) this.problemLines.push(`${this.path}:${this.lineNo}: ${why}`);
   }
 
   private take(line: string): void {
-    if (!line.trim()) return;
+    this.lineNo++;
+    if (!line.trim() || this.notARun) return;
     let parsed: unknown;
     try {
       parsed = this.headerLine ? parseWithoutRounds(line) : JSON.parse(line);
     } catch {
-      return; // a torn line left by a kill; the run file's reader ignores it too
+      // A whole line (it ends in a newline) that is not JSON: torn by a kill before a resume
+      // appended to it, or planted. The line being written now is not taken until it is whole.
+      this.problem('not a run file line (not JSON), left out');
+      return;
     }
     if (!this.headerLine) {
       if (isHeader(parsed)) this.headerLine = parsed;
+      else {
+        this.notARun = true;
+        this.problem(`not an m1 run file: ${headerProblem(parsed) ?? 'no header line'}`);
+      }
+      return;
+    }
+    // Checked like every record read (readRunFile): a view must not act on a malformed one.
+    const why = recordProblem(parsed);
+    if (why) {
+      this.problem(`not a run record: ${why}, left out`);
       return;
     }
     const r = parsed as RunRecord;
-    if (typeof r.source !== 'string' || typeof r.index !== 'number') return;
     const key = itemKey(r);
     this.outcomes.set(key, r.correct);
     if (r.host) this.recordHosts.add(r.host);

@@ -6,9 +6,10 @@ import { existsSync } from 'node:fs';
 import { appendFile, mkdir, rm } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { Backend } from '../backends/backend';
-import { askModel } from '../chat/protocol';
-import { thinkStopCaveat } from '../backends/caveats';
-import { runContextTokens, type EngineEvent, type EngineResult, type EngineSettings } from '../engine';
+import { askModel, isChat } from '../chat/protocol';
+import { runCaveat } from '../backends/caveats';
+import { serverInfoOf, type ServerFindings } from '../backends/findings';
+import { runContextTokens, type EngineResult, type EngineSettings } from '../engine';
 import { M1Error } from '../errors';
 import { refuseLink } from '../safeWrite';
 import { scoreResponse } from '../score';
@@ -44,22 +45,23 @@ export interface RunOptions {
   appendLine?: (path: string, line: string) => Promise<void>;
   /** How an item is answered; the budget-forcing engine unless a sweep derives it. */
   ask?: (item: BenchItem, backend: Backend, settings: EngineSettings, signal: AbortSignal) => Promise<EngineResult>;
-  /** Keep each round's chunk lengths in the record (sweeps cut smaller budgets from them). */
-  keepChunks?: boolean;
+  /** Ask for and keep each round's token lengths in the record (sweeps cut smaller budgets on them). */
+  tokenBoundaries?: boolean;
   /** The run's one context size; the largest item's at these settings unless given (a sweep's is its largest budget's). */
   contextTokens?: number;
+  /**
+   * What each server was found to do with the model (a cached probe, see backends/findings.ts):
+   * recorded in the header, and it decides the run's caveat; without it the server's version
+   * does. The chat protocol has no think stop and does not ask.
+   */
+  findings?: (backend: Backend, model: string, contextTokens: number) => Promise<ServerFindings>;
   /** Something the user should know that does not stop the run (a torn line cut off on resume). */
   onNotice?: (message: string) => void;
 }
 
-/** The engine on one item, recording the streamed chunks' lengths when asked to. */
-async function askItem(item: BenchItem, backend: Backend, settings: EngineSettings, signal: AbortSignal, contextTokens: number, chunks?: number[][]): Promise<EngineResult> {
-  const onEvent = chunks
-    ? (ev: EngineEvent) => {
-        if (ev.type === 'think') (chunks[ev.round] ??= []).push(ev.text.length);
-      }
-    : undefined;
-  return askModel({ question: item.question, options: item.options }, { backend, settings, signal, contextTokens }, onEvent);
+/** The engine on one item, asking for its rounds' token boundaries when told to. */
+function askItem(item: BenchItem, backend: Backend, settings: EngineSettings, signal: AbortSignal, contextTokens: number, tokenBoundaries: boolean): Promise<EngineResult> {
+  return askModel({ question: item.question, options: item.options }, { backend, settings, signal, contextTokens, ...(tokenBoundaries ? { tokenBoundaries } : {}) });
 }
 
 export interface SourceSummary {
@@ -118,6 +120,8 @@ export async function runBenchmark(opts: RunOptions): Promise<RunSummary> {
 
 async function runAsOnlyWriter(opts: RunOptions): Promise<RunSummary> {
   const append = opts.appendLine ?? appendToFile;
+  // One context size for the whole run (the probe included), so a server that reloads on a change (Ollama) loads once.
+  const contextTokens = opts.contextTokens ?? runContextTokens(opts.items, opts.settings);
   let header: RunHeader;
   const done = new Map<string, RunRecord>();
   if (existsSync(opts.runFile)) {
@@ -143,7 +147,11 @@ async function runAsOnlyWriter(opts: RunOptions): Promise<RunSummary> {
       planned: opts.items.length,
       ...(opts.subset ? { subset: opts.subset } : {}),
       hosts: opts.pool ? opts.pool.hosts.map((h) => h.backend.label) : [requireBackend(opts.backend).label],
-      servers: await describeServers(opts.pool ? opts.pool.hosts.map((h) => h.backend) : [requireBackend(opts.backend)]),
+      servers: await describeServers(
+        opts.pool ? opts.pool.hosts.map((h) => ({ backend: h.backend, model: h.model ?? opts.settings.model })) : [{ backend: requireBackend(opts.backend), model: opts.settings.model }],
+        isChat(opts.settings) ? undefined : opts.findings,
+        contextTokens,
+      ),
     };
     for (const caveat of new Set(header.servers?.map((x) => x.caveat).filter((c): c is string => !!c))) opts.onNotice?.(caveat);
     await mkdir(dirname(opts.runFile), { recursive: true });
@@ -168,8 +176,6 @@ async function runAsOnlyWriter(opts: RunOptions): Promise<RunSummary> {
   // Appends are chained so lines never interleave.
   let writes = Promise.resolve();
 
-  // One context size for the whole run, so a server that reloads on a change (Ollama) loads once.
-  const contextTokens = opts.contextTokens ?? runContextTokens(opts.items, opts.settings);
   const pool = opts.pool ?? new HostPool([{ backend: requireBackend(opts.backend), slots: Math.max(1, opts.concurrency ?? 1) }]);
   const several = pool.hosts.length > 1;
 
@@ -188,11 +194,9 @@ async function runAsOnlyWriter(opts: RunOptions): Promise<RunSummary> {
       const started = Date.now();
       opts.onStart?.(item);
       let result;
-      let chunks: number[][] | undefined;
       try {
         const settings = host.model ? { ...opts.settings, model: host.model } : opts.settings;
-        chunks = opts.keepChunks ? [] : undefined;
-        result = opts.ask ? await opts.ask(item, host.backend, settings, controller.signal) : await askItem(item, host.backend, settings, controller.signal, contextTokens, chunks);
+        result = opts.ask ? await opts.ask(item, host.backend, settings, controller.signal) : await askItem(item, host.backend, settings, controller.signal, contextTokens, opts.tokenBoundaries === true);
         pool.release(host, result.tokens.think + result.tokens.answer);
       } catch (e) {
         pool.release(host);
@@ -226,7 +230,7 @@ async function runAsOnlyWriter(opts: RunOptions): Promise<RunSummary> {
         ...(result.tokensEstimated ? { tokensEstimated: true } : {}),
         // `repetition`: the server's repetition guard ended that part (the thought then as a cut one).
         finish: { think: result.repetitionGuard === 'think' ? 'repetition' : (result.finish.think ?? null), answer: result.repetitionGuard === 'answer' ? 'repetition' : (result.finish.answer ?? null) },
-        rounds: result.rounds.map((r, i) => ({ think: r.text, waitInjected: r.waitInjected ?? null, tokens: r.tokens, finish: r.finishReason ?? null, ...(chunks ? { chunks: chunks[i] ?? [] } : {}) })),
+        rounds: result.rounds.map((r) => ({ think: r.text, waitInjected: r.waitInjected ?? null, tokens: r.tokens, finish: r.finishReason ?? null, ...(opts.tokenBoundaries && r.tokenLengths ? { tokenLengths: r.tokenLengths } : {}) })),
         ms: Date.now() - started,
         ...(several ? { host: host.backend.label } : {}),
       };
@@ -258,13 +262,18 @@ async function runAsOnlyWriter(opts: RunOptions): Promise<RunSummary> {
   return several ? { ...summary, hosts: pool.report() } : summary;
 }
 
-/** What the header says of each server; a server that does not answer yet is left unnamed (the run says why). */
-async function describeServers(backends: Backend[]): Promise<NonNullable<RunHeader['servers']>> {
+/**
+ * What the header says of each server; a server that does not answer yet is left unnamed (the run
+ * says why). A probe that fails leaves the version to decide: the first item then says what is wrong.
+ */
+async function describeServers(hosts: Array<{ backend: Backend; model: string }>, find: RunOptions['findings'], contextTokens: number): Promise<NonNullable<RunHeader['servers']>> {
   return Promise.all(
-    backends.map(async (b) => {
-      const info = await b.describeServer?.().catch(() => undefined);
-      const caveat = info && thinkStopCaveat(info);
-      return { ...info, ...(b.sampling ? { sampling: { ...b.sampling } } : {}), ...(caveat ? { caveat } : {}) };
+    hosts.map(async ({ backend: b, model }) => {
+      const found = await find?.(b, model, contextTokens).catch(() => undefined);
+      const info = found ? serverInfoOf(found) : await b.describeServer?.().catch(() => undefined);
+      const caveat = runCaveat(info, found);
+      const probe = found && { thinkStop: found.thinkStop, detail: found.detail, checkedAt: found.checkedAt };
+      return { ...info, ...(b.sampling ? { sampling: { ...b.sampling } } : {}), ...(probe ? { probe } : {}), ...(caveat ? { caveat } : {}) };
     }),
   );
 }

@@ -1,9 +1,11 @@
 // Budget sweeps: the same items at several thinking budgets and Wait rounds. Under greedy
 // decoding the thought at a smaller budget is a prefix of the thought at the largest one, so each
 // item's thought is generated once (largest budget, most Wait rounds) and every smaller setting
-// cuts it at its budget on a streamed-token boundary and generates only the answer. A thought
-// that stopped by itself below a budget serves every larger budget as it is. With sampling
-// (temperature > 0) or when asked, each setting is a separate run instead.
+// cuts it at its budget on the server's own token boundaries (its logprobs) and generates only
+// the answer. Streamed chunks are not tokens (servers hold back and merge text), so an item
+// whose boundaries the server did not give exactly runs that setting as a request of its own. A
+// thought that stopped by itself below a budget serves every larger budget as it is. With
+// sampling (temperature > 0) or when asked, each setting is a separate run instead.
 import { join } from 'node:path';
 import type { Backend } from '../backends/backend';
 import { askM1, runContextTokens, waitString, WAIT_TOKENS, type EngineResult, type EngineSettings } from '../engine';
@@ -17,7 +19,7 @@ export interface SweepSetting {
   waitRounds: number;
 }
 
-export interface SweepOptions extends Omit<RunOptions, 'settings' | 'runFile' | 'ask' | 'keepChunks'> {
+export interface SweepOptions extends Omit<RunOptions, 'settings' | 'runFile' | 'ask' | 'tokenBoundaries'> {
   /** Model, answer cap, temperature and seed; budget and Wait rounds come from the grid. */
   base: EngineSettings;
   budgets: number[];
@@ -31,7 +33,7 @@ export interface SweepResult {
   settings: Array<SweepSetting & { runFile: string; summary: RunSummary }>;
   /** Whether thoughts were shared across settings. */
   shared: boolean;
-  /** Items whose stream could not be cut on token boundaries, so they ran separately. */
+  /** Item runs whose thought had no exact token boundaries to cut on, so they ran separately. */
   fallbacks: number;
 }
 
@@ -46,7 +48,7 @@ interface CutThought {
 
 /**
  * The thought a run at `s` would have produced, cut from a longer greedy run's record, or
- * undefined when the record's chunks are not one token each (then the setting must run itself).
+ * undefined when the record lacks exact token boundaries (then the setting must run itself).
  */
 export function cutThought(full: RunRecord, s: SweepSetting): CutThought | undefined {
   const rounds: EngineResult['rounds'] = [];
@@ -56,17 +58,16 @@ export function cutThought(full: RunRecord, s: SweepSetting): CutThought | undef
   for (let r = 0; r < full.rounds.length; r++) {
     const round = full.rounds[r]!;
     const tokens = round.tokens;
-    const chunks = round.chunks;
-    if (tokens === undefined || !chunks) return undefined;
-    // One token a chunk (the stop token that ended a round is neither streamed nor counted).
-    if (chunks.length !== tokens) return undefined;
+    const lengths = round.tokenLengths;
+    // The server's token texts must account for exactly the tokens counted for the round.
+    if (tokens === undefined || !lengths || lengths.length !== tokens) return undefined;
     // What this setting's round asks for: the budget less the text so far and this round's Wait.
     const limit = s.budget - used - (r > 0 ? WAIT_TOKENS : 0);
     const stoppedItself = round.finish !== 'length';
     let text = round.think;
     let taken = tokens;
     if (tokens > limit) {
-      text = round.think.slice(0, chunks.slice(0, limit).reduce((a, b) => a + b, 0));
+      text = round.think.slice(0, lengths.slice(0, limit).reduce((a, b) => a + b, 0));
       taken = limit;
     }
     // Reaching the limit, or EOS as the limit-th token, reads as length (engine's finishAt).
@@ -142,7 +143,7 @@ export async function runSweep(o: SweepOptions): Promise<SweepResult> {
     return { settings: grid.map((s, i) => ({ ...s, runFile: sweepFile(dir, s), summary: summaries[i]! })), shared, fallbacks: 0 };
   }
   const top: SweepSetting = { budget: Math.max(...budgets), waitRounds: Math.max(...waitRounds) };
-  const topSummary = await runOne(top, { keepChunks: true });
+  const topSummary = await runOne(top, { tokenBoundaries: true });
   const full = new Map((await readRunFile(sweepFile(dir, top))).records.map((r) => [itemKey(r), r]));
   let fallbacks = 0;
   const rest = grid.filter((s) => s.budget !== top.budget || s.waitRounds !== top.waitRounds);

@@ -2,7 +2,7 @@
 // (UCSC-VLAA/m1 exp/250318-eval-baseline_llm/h100.makefile, exp/250318-eval-medical_llm/
 // below_10b.makefile and above_10b.makefile): each under the chat protocol. Q4_K_M sizes and VRAM
 // are approximate (≈ 0.6 bytes a parameter, plus an 8K context and the runtime).
-import { itemKey, type RunHeader, type RunRecord } from '../bench/runFile';
+import { itemKey, readRunFile, readRunHeader, type RunHeader, type RunRecord } from '../bench/runFile';
 import { summarize } from '../bench/runner';
 import { M1Error } from '../errors';
 import type { ReferenceLine } from '../report/svg';
@@ -40,4 +40,20 @@ export function baselineReference(run: { path: string; header: RunHeader; record
   const wanted = new Set(bench.items.map(itemKey));
   const records = run.records.filter((r) => wanted.has(itemKey(r)));
   return { name: `${run.header.settings.model} (${protocolLabel(run.header.settings)})`, accuracy: summarize(run.header.runId, run.path, records).overall.accuracy };
+}
+
+/**
+ * The baseline runs (chat protocol) among `files` that ran the same benchmark and share items with
+ * `bench`, as reference lines: what the results view draws on a sweep without being told.
+ */
+export async function baselineReferences(files: string[], bench: { benchHash: string; items: ReadonlyArray<{ source: string; index: number }> }): Promise<ReferenceLine[]> {
+  const wanted = new Set(bench.items.map(itemKey));
+  const lines: ReferenceLine[] = [];
+  for (const path of files) {
+    const header = await readRunHeader(path);
+    if (!header || header.settings.protocol !== 'chat' || header.benchHash !== bench.benchHash) continue;
+    const run = { path, ...(await readRunFile(path, { rounds: false })) };
+    if (run.records.some((r) => wanted.has(itemKey(r)))) lines.push(baselineReference(run, bench));
+  }
+  return lines;
 }

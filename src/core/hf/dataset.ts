@@ -1,10 +1,12 @@
 // The paper's evaluation data from the Hugging Face Hub: one file downloaded with progress, cancel
 // and resume (a `.part` file continued with a Range request), checked against the MD5 the m1
-// reference itself checks before it evaluates.
+// reference itself checks before it evaluates, and against the Hub's own SHA-256 of the file, which
+// tells a damaged download (refused) from a dataset changed since the paper (kept, and said so).
 import { createHash } from 'node:crypto';
 import { createReadStream, existsSync } from 'node:fs';
 import { mkdir, open, rename, rm, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
+import * as z from 'zod/mini';
 import { readBench } from '../bench/format';
 import { hashFile } from '../bench/runFile';
 import { M1Error, isAbortError } from '../errors';
@@ -30,22 +32,54 @@ export interface DownloadResult {
   path: string;
   bytes: number;
   md5: string;
+  sha256: string;
+  /** The MD5 is the one the reference expects: the very file the paper evaluated. */
+  reference: boolean;
   /** Bytes that were already there from an earlier, stopped download. */
   resumedFrom: number;
 }
 
-export async function md5File(path: string): Promise<string> {
-  const h = createHash('md5');
-  for await (const chunk of createReadStream(path)) h.update(chunk as Buffer);
-  return h.digest('hex');
+/** MD5 and SHA-256 of a file, in one read. */
+export async function fileDigests(path: string): Promise<{ md5: string; sha256: string }> {
+  const md5 = createHash('md5');
+  const sha256 = createHash('sha256');
+  for await (const chunk of createReadStream(path)) {
+    md5.update(chunk as Buffer);
+    sha256.update(chunk as Buffer);
+  }
+  return { md5: md5.digest('hex'), sha256: sha256.digest('hex') };
+}
+
+// A repo tree entry: LFS files carry their SHA-256 as lfs.oid (huggingface/huggingface.js
+// packages/hub/src/lib/list-files.ts, ListFileEntry; huggingface_hub hf_api.py, RepoFile → BlobLfsInfo.sha256).
+const TreeEntries = z.array(z.object({ path: z.string(), lfs: z.optional(z.object({ oid: z.string() })) }));
+
+/**
+ * The Hub's SHA-256 of a dataset file at the repo's root, from its file list
+ * (GET /api/datasets/{repo}/tree/main, huggingface_hub hf_api.py list_repo_tree); undefined when the
+ * Hub does not say (not an LFS file, an older mirror, an error): the MD5 check alone then decides.
+ */
+export async function hubSha256(opts: { endpoint: string; repo: string; file: string; signal?: AbortSignal; fetch?: typeof fetch }): Promise<string | undefined> {
+  const path = opts.repo.split('/').map(encodeURIComponent).join('/');
+  try {
+    const res = await (opts.fetch ?? fetch)(`${opts.endpoint.replace(/\/$/, '')}/api/datasets/${path}/tree/main`, opts.signal ? { signal: opts.signal } : {});
+    if (!res.ok) return undefined;
+    const entries = TreeEntries.safeParse(await res.json());
+    const oid = entries.success ? entries.data.find((e) => e.path === opts.file)?.lfs?.oid : undefined;
+    return oid && /^[0-9a-f]{64}$/.test(oid) ? oid : undefined;
+  } catch (e) {
+    if (isAbortError(e)) throw new M1Error('cancelled', 'Download cancelled.');
+    return undefined;
+  }
 }
 
 /**
  * Downloads `url` to `dest`. Bytes arrive in `dest.part`; a download stopped (cancelled, or the
  * connection lost) continues from there next time. The file takes its name only once complete
- * and, with `md5`, only when it matches.
+ * and, with `md5`, only when it matches it, or when it matches `sha256`, the Hub's own hash (an
+ * intact file that is not the reference's: `reference` is then false).
  */
-export async function downloadFile(opts: { url: string; dest: string; md5?: string; signal?: AbortSignal; onProgress?: (p: DownloadProgress) => void; fetch?: typeof fetch }): Promise<DownloadResult> {
+export async function downloadFile(opts: { url: string; dest: string; md5?: string; sha256?: string; signal?: AbortSignal; onProgress?: (p: DownloadProgress) => void; fetch?: typeof fetch }): Promise<DownloadResult> {
   const part = `${opts.dest}.part`;
   await mkdir(dirname(opts.dest), { recursive: true });
   let have = (await stat(part).catch(() => undefined))?.size ?? 0;
@@ -79,14 +113,21 @@ export async function downloadFile(opts: { url: string; dest: string; md5?: stri
       await file.close();
     }
   }
-  const md5 = await md5File(part);
-  if (opts.md5 && md5 !== opts.md5) {
+  const { md5, sha256 } = await fileDigests(part);
+  const reference = opts.md5 === md5;
+  if (opts.md5 && !reference && sha256 !== opts.sha256) {
     // A corrupt part cannot be resumed into a right file: start over next time.
     await rm(part, { force: true });
-    throw new M1Error('bad-input', `MD5 mismatch for ${opts.url}: got ${md5}, the reference expects ${opts.md5}. The partial file was removed; run it again to download afresh.`);
+    const hub = opts.sha256 ? `, and its SHA-256 ${sha256} is not the Hub's ${opts.sha256}: the download is damaged` : '';
+    throw new M1Error('bad-input', `MD5 mismatch for ${opts.url}: got ${md5}, the reference expects ${opts.md5}${hub}. The partial file was removed; run it again to download afresh.`);
   }
   await rename(part, opts.dest);
-  return { path: opts.dest, bytes: (await stat(opts.dest)).size, md5, resumedFrom };
+  return { path: opts.dest, bytes: (await stat(opts.dest)).size, md5, sha256, reference, resumedFrom };
+}
+
+/** What to say of an intact file that is not the one the paper evaluated. */
+export function notTheReference(md5: string): string {
+  return `not the file the paper evaluated: its MD5 is ${md5}, the reference checks ${PAPER_DATA.md5} (the dataset changed on the Hub; the download matches the Hub's SHA-256). Runs made from it record its content hash.`;
 }
 
 export interface PaperData extends DownloadResult {
@@ -98,14 +139,20 @@ export interface PaperData extends DownloadResult {
   alreadyThere: boolean;
 }
 
-/** Downloads the paper's evaluation data into `dir` (once: a matching file is kept) and counts its items per source. */
+/**
+ * Downloads the paper's evaluation data into `dir` (once: a file matching the reference's MD5 or
+ * the Hub's SHA-256 is kept) and counts its items per source.
+ */
 export async function getPaperData(opts: { endpoint: string; dir: string; signal?: AbortSignal; onProgress?: (p: DownloadProgress) => void; fetch?: typeof fetch; md5?: string }): Promise<PaperData> {
   const dest = join(opts.dir, PAPER_DATA.file);
   const md5 = opts.md5 ?? PAPER_DATA.md5;
-  const existing = existsSync(dest) && (await md5File(dest)) === md5;
+  const io = { ...(opts.signal ? { signal: opts.signal } : {}), ...(opts.fetch ? { fetch: opts.fetch } : {}) };
+  const sha256 = await hubSha256({ endpoint: opts.endpoint, repo: PAPER_DATA.repo, file: PAPER_DATA.file, ...io });
+  const there = existsSync(dest) ? await fileDigests(dest) : undefined;
+  const existing = there !== undefined && (there.md5 === md5 || there.sha256 === sha256);
   const got: DownloadResult = existing
-    ? { path: dest, bytes: (await stat(dest)).size, md5, resumedFrom: 0 }
-    : await downloadFile({ url: datasetFileUrl(opts.endpoint, PAPER_DATA.repo, PAPER_DATA.file), dest, md5, ...(opts.signal ? { signal: opts.signal } : {}), ...(opts.onProgress ? { onProgress: opts.onProgress } : {}), ...(opts.fetch ? { fetch: opts.fetch } : {}) });
+    ? { path: dest, bytes: (await stat(dest)).size, ...there, reference: there.md5 === md5, resumedFrom: 0 }
+    : await downloadFile({ url: datasetFileUrl(opts.endpoint, PAPER_DATA.repo, PAPER_DATA.file), dest, md5, ...(sha256 ? { sha256 } : {}), ...io, ...(opts.onProgress ? { onProgress: opts.onProgress } : {}) });
   const { items } = await readBench(dest);
   const sources: Record<string, number> = {};
   for (const it of items) sources[it.source] = (sources[it.source] ?? 0) + 1;

@@ -5,6 +5,8 @@ import { Ollama } from 'ollama';
 import * as z from 'zod/mini';
 import { fetchWithSignal, mapOllamaError } from '../backends/ollama';
 import { M1Error } from '../errors';
+import { formatBytes } from '../format';
+import { kvCacheBytes, kvShapeFromModelInfo, ollamaParallel, type KvShape } from './vram';
 
 export interface LoadedModel {
   name: string;
@@ -73,6 +75,8 @@ export interface ModelDetails {
   parameterSize?: string;
   quantization?: string;
   contextLength?: number;
+  /** What the KV cache grows with (from model_info), when the server says. */
+  kvShape?: KvShape;
   parameters: string;
   template: string;
   license: string;
@@ -102,12 +106,14 @@ export async function showModel(host: string, name: string): Promise<ModelDetail
   // The context length is keyed by architecture: "qwen2.context_length".
   const arch = info['general.architecture'];
   const ctx = typeof arch === 'string' ? info[`${arch}.context_length`] : undefined;
+  const kvShape = kvShapeFromModelInfo(info);
   return {
     name,
     ...(s.details?.family ? { family: s.details.family } : {}),
     ...(s.details?.parameter_size ? { parameterSize: s.details.parameter_size } : {}),
     ...(s.details?.quantization_level ? { quantization: s.details.quantization_level } : {}),
     ...(typeof ctx === 'number' ? { contextLength: ctx } : {}),
+    ...(kvShape ? { kvShape } : {}),
     parameters: s.parameters ?? '',
     template: s.template ?? '',
     license: s.license ?? '',
@@ -115,8 +121,17 @@ export async function showModel(host: string, name: string): Promise<ModelDetail
   };
 }
 
+/**
+ * "56.0 KB a token; 448.0 MB at num_ctx 8,192 × 1 slot (OLLAMA_NUM_PARALLEL)": the KV cache on top of the weights, for
+ * the parallel slots of a server started with `env`.
+ */
+export function kvCacheNote(shape: KvShape, env: NodeJS.ProcessEnv, numCtx = 8192): string {
+  const parallel = ollamaParallel(env);
+  return `${formatBytes(kvCacheBytes(shape, 1, 1))} a token; ${formatBytes(kvCacheBytes(shape, numCtx, parallel))} at num_ctx ${numCtx.toLocaleString('en-US')} × ${parallel} slot${parallel > 1 ? 's' : ''} (OLLAMA_NUM_PARALLEL)`;
+}
+
 /** The details as a Markdown document, for a read-only editor. */
-export function detailsMarkdown(d: ModelDetails): string {
+export function detailsMarkdown(d: ModelDetails, env: NodeJS.ProcessEnv = process.env): string {
   const fence = (text: string) => `\`\`\`\n${text.replace(/```/g, '` ` `')}\n\`\`\``;
   return [
     `# ${d.name}`,
@@ -127,6 +142,7 @@ export function detailsMarkdown(d: ModelDetails): string {
       ['parameters', d.parameterSize],
       ['quantization', d.quantization],
       ['context length', d.contextLength?.toLocaleString('en-US')],
+      ['KV cache', d.kvShape && kvCacheNote(d.kvShape, env)],
       ['capabilities', d.capabilities.join(', ')],
     ]
       .filter((r): r is [string, string] => !!r[1])

@@ -28,8 +28,8 @@ export function itemStatus(r: RunRecord): 'right' | 'wrong' | 'extraction-failed
   return r.choice === null ? 'extraction-failed' : 'wrong';
 }
 
-/** The thought as generated: each round's text and the Wait string appended after it. */
-export const thoughtOf = (r: RunRecord) => r.rounds.map((x) => x.think + (x.waitInjected ?? '')).join('');
+/** The thought as generated: each round's text and the Wait string appended after it (a run record's or a trace's). */
+export const thoughtOf = (r: { rounds: ReadonlyArray<{ think: string; waitInjected?: string | null }> }) => r.rounds.map((x) => x.think + (x.waitInjected ?? '')).join('');
 
 /** `reasoning`: add the question, the thought and the answer text (records read with their rounds). */
 export function runCsv(records: RunRecord[], o: { reasoning?: boolean } = {}): string {
