@@ -12,14 +12,14 @@ export interface Benchmarks {
 }
 
 export function requireTrust(): void {
-  if (!vscode.workspace.isTrusted) throw new M1Error('bad-input', 'Running a benchmark needs a trusted workspace: it reads the files and writes run files beside them.');
+  if (!vscode.workspace.isTrusted) throw new M1Error('bad-input', vscode.l10n.t('Running a benchmark needs a trusted workspace: it reads the files and writes run files beside them.'));
 }
 
 export function registerBenchmarks(extension: vscode.ExtensionContext, log: vscode.LogOutputChannel): Benchmarks {
   const tree = new BenchTestTree(log);
   const runner = new EditorBenchRunner(tree, log, extension.secrets, extension.globalState);
   const profile = tree.controller.createRunProfile(
-    'Run with m1',
+    vscode.l10n.t('Run with m1'),
     vscode.TestRunProfileKind.Run,
     async (request, token) => {
       try {

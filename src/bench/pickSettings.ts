@@ -68,7 +68,7 @@ async function askInt(prompt: string, value: number | undefined, min = 1): Promi
     prompt,
     value: value === undefined ? '' : String(value),
     ignoreFocusOut: true,
-    validateInput: (v) => (Number.isInteger(Number(v)) && Number(v) >= min ? undefined : `A whole number ≥ ${min}`),
+    validateInput: (v) => (Number.isInteger(Number(v)) && Number(v) >= min ? undefined : vscode.l10n.t('A whole number ≥ {0}', min)),
   });
   return text === undefined ? undefined : Number(text);
 }
@@ -86,7 +86,7 @@ export interface PickOptions {
 
 /** Asks every setting of a run; undefined when the user backs out. */
 export async function pickBenchChoice(state: vscode.Memento, secrets: vscode.SecretStorage, o: PickOptions = {}): Promise<BenchChoice | undefined> {
-  const { bench, grid = false, title = 'm1: Run Benchmark' } = o;
+  const { bench, grid = false, title = vscode.l10n.t('m1: Run Benchmark') } = o;
   const last = lastChoice(state);
   // With servers in m1.hosts, each has its slots: no concurrency step.
   const hosts = configuredHosts();
@@ -95,7 +95,7 @@ export async function pickBenchChoice(state: vscode.Memento, secrets: vscode.Sec
   const next = () => `${title} (${++at}/${steps})`;
   const models = await modelChoices(secrets, hosts);
   const modelPick = await step(
-    'model',
+    vscode.l10n.t('model'),
     next(),
     models.map((m) => ({ label: m.name, description: m.description, value: m.name })),
     models.find((m) => isModelNamed(m, last.settings.model))?.name,
@@ -138,12 +138,12 @@ type ProtocolChoice = 'm1' | 'chat' | 'chat-cot';
 
 async function pickProtocol(last: EngineSettings, stepLabel: string): Promise<ProtocolChoice | undefined> {
   const picked = await step<ProtocolChoice>(
-    'protocol',
+    vscode.l10n.t('protocol'),
     stepLabel,
     [
-      { label: 'm1: budget forcing', description: "m1's think/answer markers, thinking budget and Wait rounds", value: 'm1' },
-      { label: 'Chat: a baseline model', description: `its own chat template, ${CHAT_MAX_NEW_TOKENS} new tokens, as the m1 paper ran its baselines`, value: 'chat' },
-      { label: 'Chat with "Let\'s think step by step."', description: "the paper's CoT variant of the baseline prompt", value: 'chat-cot' },
+      { label: vscode.l10n.t('m1: budget forcing'), description: vscode.l10n.t("m1's think/answer markers, thinking budget and Wait rounds"), value: 'm1' },
+      { label: vscode.l10n.t('Chat: a baseline model'), description: vscode.l10n.t('its own chat template, {0} new tokens, as the m1 paper ran its baselines', CHAT_MAX_NEW_TOKENS), value: 'chat' },
+      { label: vscode.l10n.t('Chat with "Let\'s think step by step."'), description: vscode.l10n.t("the paper's CoT variant of the baseline prompt"), value: 'chat-cot' },
     ],
     isChat(last) ? (last.cot ? 'chat-cot' : 'chat') : 'm1',
   );
@@ -153,21 +153,21 @@ async function pickProtocol(last: EngineSettings, stepLabel: string): Promise<Pr
 async function pickBudgetAndWait(last: EngineSettings, next: () => string): Promise<{ budget: number; waitRounds: number } | undefined> {
   const budgets = [...new Set([...BUDGETS, last.budget])].sort((a, b) => a - b);
   const budgetPick = await step(
-    'thinking budget',
+    vscode.l10n.t('thinking budget'),
     next(),
     [
-      ...budgets.map((b) => ({ label: `${k(b)} tokens`, description: b === 4096 ? "the paper's optimum" : '', value: b })),
-      { label: 'Other…', value: 0 },
+      ...budgets.map((b) => ({ label: vscode.l10n.t('{0} tokens', k(b)), description: b === 4096 ? vscode.l10n.t("the paper's optimum") : '', value: b })),
+      { label: vscode.l10n.t('Other…'), value: 0 },
     ],
     last.budget,
   );
   if (!budgetPick?.[0]) return undefined;
-  const budget = budgetPick[0].value || (await askInt('Thinking budget in tokens', last.budget, 1));
+  const budget = budgetPick[0].value || (await askInt(vscode.l10n.t('Thinking budget in tokens'), last.budget, 1));
   if (!budget) return undefined;
   const waitPick = await step(
-    '"Wait" rounds',
+    vscode.l10n.t('"Wait" rounds'),
     next(),
-    WAIT_ROUNDS.map((w) => ({ label: `${w} Wait round${w === 1 ? '' : 's'}`, description: w === 0 ? 'no budget forcing beyond the cut' : '', value: w })),
+    WAIT_ROUNDS.map((w) => ({ label: w === 1 ? vscode.l10n.t('{0} Wait round', w) : vscode.l10n.t('{0} Wait rounds', w), description: w === 0 ? vscode.l10n.t('no budget forcing beyond the cut') : '', value: w })),
     last.waitRounds,
   );
   if (!waitPick?.[0]) return undefined;
@@ -177,14 +177,23 @@ async function pickBudgetAndWait(last: EngineSettings, next: () => string): Prom
 async function pickConcurrency(last: number, stepLabel: string): Promise<number | undefined> {
   const slots = serverParallelSlots();
   const picked = await step(
-    'requests at once',
+    vscode.l10n.t('requests at once'),
     stepLabel,
     [...new Set([...CONCURRENCY, last])]
       .sort((a, b) => a - b)
       .map((c) => ({
-        label: `${c} at once`,
+        label: vscode.l10n.t('{0} at once', c),
         // More requests than the server has slots only wait in Ollama's queue.
-        description: slots === undefined ? (c > 1 ? "match the server's OLLAMA_NUM_PARALLEL; more only queues" : '') : c > slots ? `more than the server's ${slots} parallel slots: the rest queue` : c === slots ? "the server's OLLAMA_NUM_PARALLEL" : '',
+        description:
+          slots === undefined
+            ? c > 1
+              ? vscode.l10n.t("match the server's OLLAMA_NUM_PARALLEL; more only queues")
+              : ''
+            : c > slots
+              ? vscode.l10n.t("more than the server's {0} parallel slots: the rest queue", slots)
+              : c === slots
+                ? vscode.l10n.t("the server's OLLAMA_NUM_PARALLEL")
+                : '',
         value: c,
       })),
     last,
@@ -196,7 +205,7 @@ async function pickConcurrency(last: number, stepLabel: string): Promise<number 
 async function modelChoices(secrets: vscode.SecretStorage, hosts: HostSpec[]): Promise<Array<{ name: string; description: string }>> {
   if (!hosts.length) return (await ollamaInfo(readConfig().host)).models.map((m) => ({ name: m.name, description: describeModel(m) }));
   const first = hosts[0]!;
-  return (await hostModels(secrets, first)).map((name) => ({ name, description: `on ${describeHost(first)}${hosts.length > 1 ? ` and ${hosts.length - 1} more` : ''}` }));
+  return (await hostModels(secrets, first)).map((name) => ({ name, description: hosts.length > 1 ? vscode.l10n.t('on {0} and {1} more', describeHost(first), hosts.length - 1) : vscode.l10n.t('on {0}', describeHost(first)) }));
 }
 
 type SubsetKind = 'all' | 'sources' | 'first' | 'random';
@@ -204,13 +213,13 @@ type SubsetKind = 'all' | 'sources' | 'first' | 'random';
 async function pickSubset(bench: { sources: string[]; itemCount: number }, last: Subset, stepLabel: string): Promise<Subset | undefined> {
   const lastKind: SubsetKind = last.random !== undefined ? 'random' : last.first !== undefined ? 'first' : last.sources?.length ? 'sources' : 'all';
   const kindPick = await step<SubsetKind>(
-    'items',
+    vscode.l10n.t('items'),
     stepLabel,
     [
-      { label: `All ${bench.itemCount} items`, value: 'all' },
-      ...(bench.sources.length > 1 ? [{ label: 'Some sources…', description: bench.sources.join(', '), value: 'sources' as const }] : []),
-      { label: 'The first N items…', value: 'first' },
-      { label: 'N items at random…', description: 'reproducible with a seed', value: 'random' },
+      { label: vscode.l10n.t('All {0} items', bench.itemCount), value: 'all' },
+      ...(bench.sources.length > 1 ? [{ label: vscode.l10n.t('Some sources…'), description: bench.sources.join(', '), value: 'sources' as const }] : []),
+      { label: vscode.l10n.t('The first N items…'), value: 'first' },
+      { label: vscode.l10n.t('N items at random…'), description: vscode.l10n.t('reproducible with a seed'), value: 'random' },
     ],
     lastKind,
   );
@@ -219,7 +228,7 @@ async function pickSubset(bench: { sources: string[]; itemCount: number }, last:
   if (kind === 'all') return {};
   if (kind === 'sources') {
     const picked = await step(
-      'sources',
+      vscode.l10n.t('sources'),
       stepLabel,
       bench.sources.map((s) => ({ label: s, value: s, picked: last.sources?.includes(s) ?? false })),
       undefined,
@@ -227,9 +236,9 @@ async function pickSubset(bench: { sources: string[]; itemCount: number }, last:
     );
     return picked?.length ? { sources: picked.map((p) => p.value) } : undefined;
   }
-  const n = await askInt(`How many of the ${bench.itemCount} items`, kind === 'first' ? last.first : last.random);
+  const n = await askInt(vscode.l10n.t('How many of the {0} items', bench.itemCount), kind === 'first' ? last.first : last.random);
   if (!n) return undefined;
   if (kind === 'first') return { first: n };
-  const seed = await askInt('Seed for the random draw (the same seed draws the same items)', last.seed ?? 0, 0);
+  const seed = await askInt(vscode.l10n.t('Seed for the random draw (the same seed draws the same items)'), last.seed ?? 0, 0);
   return seed === undefined ? undefined : { random: n, seed };
 }

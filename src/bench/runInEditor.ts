@@ -116,8 +116,8 @@ export class EditorBenchRunner {
     const model = only ? (await ollamaInfo(only.url, signal)).models.find((m) => isModelNamed(m, only.model ?? settings.model)) : undefined;
     this.log.info(`benchmark ${uri.fsPath}: ${plan.items.length} items (${plan.subset}), model ${settings.model}, budget ${settings.budget}, ${settings.waitRounds} Wait, on ${hosts.map((h) => `${describeHost(h)} ×${h.slots}`).join(', ')} → ${plan.runFile}`);
     // Notifications render command links: this one opens the run's results, which follow the file.
-    const liveLink = `[Live results](command:m1.openResults?${encodeURIComponent(JSON.stringify([plan.runFile]))})`;
-    progress.report({ message: `0/${plan.items.length} · starting · ${liveLink}` });
+    const liveLink = `[${vscode.l10n.t('Live results')}](command:m1.openResults?${encodeURIComponent(JSON.stringify([plan.runFile]))})`;
+    progress.report({ message: vscode.l10n.t('{0}/{1} · starting · {2}', 0, plan.items.length, liveLink) });
     const summary = await runBenchmark({
       items: plan.items,
       pool,
@@ -154,8 +154,8 @@ export class EditorBenchRunner {
           if (r.correct) right++;
         }
         if (!resumed) fresh++;
-        const eta = fresh ? ` · ETA ${duration(((Date.now() - started) / fresh) * (total - done))}` : '';
-        progress.report({ message: `${done}/${total} · ${scored ? pct(right / scored) : '–'} right so far${eta} · ${liveLink}`, increment: 100 / total });
+        const eta = fresh ? vscode.l10n.t(' · ETA {0}', duration(((Date.now() - started) / fresh) * (total - done))) : '';
+        progress.report({ message: vscode.l10n.t('{0}/{1} · {2} right so far{3} · {4}', done, total, scored ? pct(right / scored) : '–', eta, liveLink), increment: 100 / total });
       },
     });
     for (const h of summary.hosts ?? []) this.log.info(`  ${h.host}: ${h.items} items, ${h.tokens} tokens, ${h.tokensPerSecond.toFixed(1)} tokens/s${h.takenOut ? ` (taken out: ${h.takenOut})` : ''}`);
@@ -166,27 +166,29 @@ export class EditorBenchRunner {
     const o = s.overall;
     const sources = Object.keys(s.sources).length;
     const text =
-      `m1 · ${basename(s.runFile)}: ${o.correct} of ${o.total} right (${pct(o.accuracy)}, 95% CI ${pct(o.ci95[0])}–${pct(o.ci95[1])})` +
-      (sources > 1 ? `; average over ${sources} sources ${pct(s.averageOverSources)}` : '') +
-      (o.unscored ? `; ${o.unscored} unscored (no gold answer)` : '') +
+      vscode.l10n.t('m1 · {0}: {1} of {2} right ({3}, 95% CI {4}–{5})', basename(s.runFile), o.correct, o.total, pct(o.accuracy), pct(o.ci95[0]), pct(o.ci95[1])) +
+      (sources > 1 ? vscode.l10n.t('; average over {0} sources {1}', sources, pct(s.averageOverSources)) : '') +
+      (o.unscored ? vscode.l10n.t('; {0} unscored (no gold answer)', o.unscored) : '') +
       '.';
     const out = (s.hosts ?? []).filter((h) => h.takenOut);
-    const hostsNote = out.length ? ` ${out.length} of ${s.hosts!.length} servers failed and were taken out; the others finished the run.` : '';
+    const hostsNote = out.length ? vscode.l10n.t(' {0} of {1} servers failed and were taken out; the others finished the run.', out.length, s.hosts!.length) : '';
     this.log.info(text + hostsNote);
-    const pick = await vscode.window.showInformationMessage(text + hostsNote, 'Open Results', 'Show Tests', ...(out.length ? ['Show Log'] : []));
-    if (pick === 'Open Results') await vscode.commands.executeCommand('m1.openResults', vscode.Uri.file(s.runFile));
-    if (pick === 'Show Tests') await vscode.commands.executeCommand('workbench.view.testing.focus');
-    if (pick === 'Show Log') this.log.show();
+    const [openResults, showTests, showLog] = [vscode.l10n.t('Open Results'), vscode.l10n.t('Show Tests'), vscode.l10n.t('Show Log')];
+    const pick = await vscode.window.showInformationMessage(text + hostsNote, openResults, showTests, ...(out.length ? [showLog] : []));
+    if (pick === openResults) await vscode.commands.executeCommand('m1.openResults', vscode.Uri.file(s.runFile));
+    if (pick === showTests) await vscode.commands.executeCommand('workbench.view.testing.focus');
+    if (pick === showLog) this.log.show();
   }
 
   /** After a cancel or a failure: say what is kept and offer to continue the same run file. */
   private async offerResume(plan: BenchPlan | undefined, e: unknown, cancelled: boolean): Promise<void> {
     const message = e instanceof Error ? e.message : String(e);
     const down = e instanceof M1Error && e.code === 'unreachable';
-    const actions = [...(down ? ['Start Server'] : []), ...(plan ? ['Resume'] : []), 'Show Log'];
-    const pick = cancelled ? await vscode.window.showInformationMessage(`${message} What finished is kept in the run file.`, ...actions) : await vscode.window.showErrorMessage(message, ...actions);
-    if (pick === 'Start Server') await vscode.commands.executeCommand('m1.startServer');
-    if (pick === 'Resume' && plan) await this.run([plan]);
-    if (pick === 'Show Log') this.log.show();
+    const [startServer, resume, showLog] = [vscode.l10n.t('Start Server'), vscode.l10n.t('Resume'), vscode.l10n.t('Show Log')];
+    const actions = [...(down ? [startServer] : []), ...(plan ? [resume] : []), showLog];
+    const pick = cancelled ? await vscode.window.showInformationMessage(vscode.l10n.t('{0} What finished is kept in the run file.', message), ...actions) : await vscode.window.showErrorMessage(message, ...actions);
+    if (pick === startServer) await vscode.commands.executeCommand('m1.startServer');
+    if (pick === resume && plan) await this.run([plan]);
+    if (pick === showLog) this.log.show();
   }
 }

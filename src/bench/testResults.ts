@@ -6,16 +6,16 @@ import type { BenchItem } from '../core/bench/format';
 import { itemKey, type RunRecord } from '../core/bench/runFile';
 import { shownRecord } from '../core/chat/reasoning';
 
-const FINISH: Record<string, string> = { stop: 'stopped by itself', length: 'cut at the budget' };
-
 function option(item: BenchItem, letter: string | null): string {
-  return letter ? `${letter}. ${item.options[letter] ?? '(not an option)'}` : '(no option matched)';
+  return letter ? `${letter}. ${item.options[letter] ?? vscode.l10n.t('(not an option)')}` : vscode.l10n.t('(no option matched)');
 }
 
 /** One line of figures: tokens, how the thought ended, rounds, time. */
 export function recordFigures(r: RunRecord): string {
-  const finish = r.finish.think ? `, ${FINISH[r.finish.think] ?? r.finish.think}` : '';
-  return `${r.tokens.think} thinking tokens${finish} · ${r.tokens.answer} answer tokens · ${r.rounds.length} round${r.rounds.length === 1 ? '' : 's'} · ${(r.ms / 1000).toFixed(1)} s`;
+  const finish: Record<string, string> = { stop: vscode.l10n.t('stopped by itself'), length: vscode.l10n.t('cut at the budget') };
+  const how = r.finish.think && (finish[r.finish.think] ?? r.finish.think);
+  const rounds = r.rounds.length === 1 ? vscode.l10n.t('1 round') : vscode.l10n.t('{0} rounds', r.rounds.length);
+  return `${vscode.l10n.t('{0} thinking tokens', r.tokens.think)}${how ? `, ${how}` : ''} · ${vscode.l10n.t('{0} answer tokens', r.tokens.answer)} · ${rounds} · ${(r.ms / 1000).toFixed(1)} s`;
 }
 
 /** The thought round by round, then the answer; for the test's output (a terminal: CRLF). */
@@ -51,11 +51,15 @@ export function failureMessage(item: BenchItem, record: RunRecord, runFile: stri
   md.isTrusted = { enabledCommands: LINKED };
   // The options and figures come from the benchmark and run files: escaped, never markup.
   const shown = (letter: string | null) => mdText(option(item, letter));
-  md.appendMarkdown(r.choice ? `m1 chose **${shown(r.choice)}**; the answer is **${shown(r.answer_idx)}**.\n\n` : `m1's answer could not be matched to an option (extraction failure); the answer is **${shown(r.answer_idx)}**.\n\n`);
+  md.appendMarkdown(
+    `${r.choice ? vscode.l10n.t('m1 chose **{0}**; the answer is **{1}**.', shown(r.choice), shown(r.answer_idx)) : vscode.l10n.t("m1's answer could not be matched to an option (extraction failure); the answer is **{0}**.", shown(r.answer_idx))}\n\n`,
+  );
   const key = itemKey(record);
-  md.appendMarkdown(`${mdText(recordFigures(r))}\n\n${commandLink('Open the trace', 'm1.openRunTrace', [runFile, key], 'The readable trace of this item')} · ${commandLink('Thoughts side by side', 'm1.itemSideBySide', [runFile, key], 'This thought beside the previous run’s (or, in a sweep, each budget’s), the first divergence marked')}\n\n**Answer**\n`);
+  const trace = commandLink(vscode.l10n.t('Open the trace'), 'm1.openRunTrace', [runFile, key], vscode.l10n.t('The readable trace of this item'));
+  const sideBySide = commandLink(vscode.l10n.t('Thoughts side by side'), 'm1.itemSideBySide', [runFile, key], vscode.l10n.t('This thought beside the previous run’s (or, in a sweep, each budget’s), the first divergence marked'));
+  md.appendMarkdown(`${mdText(recordFigures(r))}\n\n${trace} · ${sideBySide}\n\n**${vscode.l10n.t('Answer')}**\n`);
   md.appendCodeblock(r.response, 'text');
-  md.appendMarkdown('\n**Thought**\n');
+  md.appendMarkdown(`\n**${vscode.l10n.t('Thought')}**\n`);
   // The thought as the model saw it: each round followed by the Wait string that continued it.
   md.appendCodeblock(r.rounds.map((x) => `${x.think}${x.waitInjected ?? ''}`).join(''), 'text');
   // No expected/actual output: VS Code would show a diff of the two option lines instead of this

@@ -34,7 +34,7 @@ export class BenchTestTree implements vscode.Disposable {
 
   /** `id` is the test controller's; only a test gives another one (ids are unique per host). */
   constructor(private readonly log: vscode.LogOutputChannel, id = 'm1.bench') {
-    this.controller = vscode.tests.createTestController(id, 'm1 benchmarks');
+    this.controller = vscode.tests.createTestController(id, vscode.l10n.t('m1 benchmarks'));
     this.controller.resolveHandler = async (item) => {
       if (item) await this.load(item);
       else await this.discover();
@@ -109,7 +109,7 @@ export class BenchTestTree implements vscode.Disposable {
     try {
       const { items, problems } = await readBench(file.uri.fsPath, benchFields(file.uri));
       file.error = problems.length
-        ? new vscode.MarkdownString(`${problems.length} item${problems.length === 1 ? '' : 's'} cannot run:\n\n${problems.slice(0, 20).map((p) => `- ${mdText(formatProblem({ ...p, file: vscode.workspace.asRelativePath(p.file) }))}`).join('\n')}`)
+        ? new vscode.MarkdownString(`${problems.length === 1 ? vscode.l10n.t('1 item cannot run:') : vscode.l10n.t('{0} items cannot run:', problems.length)}\n\n${problems.slice(0, 20).map((p) => `- ${mdText(formatProblem({ ...p, file: vscode.workspace.asRelativePath(p.file) }))}`).join('\n')}`)
         : undefined;
       const groups = new Map<string, vscode.TestItem>();
       for (const it of items) {

@@ -17,11 +17,11 @@ export async function askQuestion(ctx: Ctx, preset?: string): Promise<void> {
   const text =
     preset ??
     (await vscode.window.showInputBox({
-      title: 'Ask m1',
-      prompt: 'A medical question. Options can follow on the same line as "A. … B. …" or be pasted as lines.',
+      title: vscode.l10n.t('Ask m1'),
+      prompt: vscode.l10n.t('A medical question. Options can follow on the same line as "A. … B. …" or be pasted as lines.'),
       value: selected ?? '',
       ignoreFocusOut: true,
-      validateInput: (v) => (v.trim() ? undefined : 'Type a question'),
+      validateInput: (v) => (v.trim() ? undefined : vscode.l10n.t('Type a question')),
     }));
   if (!text?.trim()) return;
   const question = splitQuestion(inlineOptionsToLines(text));
@@ -47,13 +47,13 @@ export async function askQuestion(ctx: Ctx, preset?: string): Promise<void> {
       );
       const caveat = found && runCaveat(serverInfoOf(found), found);
       if (caveat) out.appendLine(`── note: ${caveat} ──`);
-      progress.report({ message: 'thinking…' });
+      progress.report({ message: vscode.l10n.t('thinking…') });
       for await (const ev of runEngine(question, { backend, settings: engine, signal: controller.signal })) {
         switch (ev.type) {
           case 'think':
             out.append(ev.text);
             // A chunk holds one token or more (held-back text, merged steps): a rough live count is enough for progress.
-            if (++thinkTokens % 32 === 0) progress.report({ message: `thinking… ${thinkTokens} tokens` });
+            if (++thinkTokens % 32 === 0) progress.report({ message: vscode.l10n.t('thinking… {0} tokens', thinkTokens) });
             break;
           case 'wait':
             out.append(`\n── Wait (round ${ev.round}) ──\n${ev.text}`);
@@ -63,7 +63,7 @@ export async function askQuestion(ctx: Ctx, preset?: string): Promise<void> {
             break;
           case 'answer-start':
             out.appendLine('\n── answer ──');
-            progress.report({ message: 'answering…' });
+            progress.report({ message: vscode.l10n.t('answering…') });
             break;
           case 'answer':
             out.append(ev.text);
@@ -80,7 +80,10 @@ export async function askQuestion(ctx: Ctx, preset?: string): Promise<void> {
             const picked = choice ? `${choice}${question.options?.[choice] ? ` (${question.options[choice]})` : ''}` : r.answer.trim().slice(0, 120);
             out.appendLine(`\n── ${r.tokens.think} thinking + ${r.tokens.answer} answer tokens ──`);
             void vscode.window
-              .showInformationMessage(`m1 answered ${picked} · ${r.tokens.think} thinking tokens${r.budgetHit ? ' (cut by budget)' : ''}${caveat ? ' · on this server <|im_start|> does not stop a thought (see the note in the reasoning)' : ''}`, 'Show Reasoning')
+              .showInformationMessage(
+                `${vscode.l10n.t('m1 answered {0} · {1} thinking tokens', picked, r.tokens.think)}${r.budgetHit ? vscode.l10n.t(' (cut by budget)') : ''}${caveat ? vscode.l10n.t(' · on this server <|im_start|> does not stop a thought (see the note in the reasoning)') : ''}`,
+                vscode.l10n.t('Show Reasoning'),
+              )
               .then((a) => a && out.show());
           }
         }
@@ -99,7 +102,7 @@ export async function askSelection(ctx: Ctx): Promise<void> {
   const editor = vscode.window.activeTextEditor;
   const text = editor && !editor.selection.isEmpty ? editor.document.getText(editor.selection) : '';
   if (!text.trim()) {
-    void vscode.window.showInformationMessage('Select the text of a question first.');
+    void vscode.window.showInformationMessage(vscode.l10n.t('Select the text of a question first.'));
     return;
   }
   await ctx.panel.askText(text);

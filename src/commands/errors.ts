@@ -18,14 +18,14 @@ export async function showError(ctx: { log: vscode.LogOutputChannel }, e: unknow
   }
   const actions: Record<string, () => Thenable<unknown>> = {};
   if (e instanceof M1Error && e.code === 'unreachable') {
-    actions['Start Server'] = () => vscode.commands.executeCommand('m1.startServer');
-    actions['Set Host for This Machine'] = () => vscode.commands.executeCommand('m1.setHostForMachine');
-    actions['Get Ollama'] = () => vscode.env.openExternal(vscode.Uri.parse(OLLAMA_DOWNLOAD_URL));
+    actions[vscode.l10n.t('Start Server')] = () => vscode.commands.executeCommand('m1.startServer');
+    actions[vscode.l10n.t('Set Host for This Machine')] = () => vscode.commands.executeCommand('m1.setHostForMachine');
+    actions[vscode.l10n.t('Get Ollama')] = () => vscode.env.openExternal(vscode.Uri.parse(OLLAMA_DOWNLOAD_URL));
   } else if (e instanceof M1Error && e.code === 'model-not-found') {
-    actions['Get Model'] = () => vscode.commands.executeCommand('m1.getModel');
-    actions['Select Model'] = () => vscode.commands.executeCommand('m1.selectModel');
+    actions[vscode.l10n.t('Get Model')] = () => vscode.commands.executeCommand('m1.getModel');
+    actions[vscode.l10n.t('Select Model')] = () => vscode.commands.executeCommand('m1.selectModel');
   }
-  actions['Show Log'] = () => Promise.resolve(ctx.log.show());
+  actions[vscode.l10n.t('Show Log')] = () => Promise.resolve(ctx.log.show());
   const picked = await vscode.window.showErrorMessage(message, ...Object.keys(actions));
   if (picked) await actions[picked]?.();
 }

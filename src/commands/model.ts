@@ -17,8 +17,6 @@ export const M1_MODELS = [
   { id: 'UCSC-VLAA/m1-32B-1K', params: '32.8B', q4: 19.9, vram: 22, note: 'rivals ~70B medical models' },
 ] as const;
 
-const BY_NAME = 'Pull a model by name…';
-const IMPORT = 'Import a local .gguf file…';
 /** A run at the paper's 4,096-token budget asks for about this context (prompt, budget, answer cap). */
 const RUN_NUM_CTX = 8192;
 /**
@@ -30,6 +28,8 @@ const vramFor = (weightsBytes: number, baseModel: string) =>
 
 export async function getModel(ctx: Ctx): Promise<void> {
   const vram = await detectVramGiB();
+  const byName = vscode.l10n.t('Pull a model by name…');
+  const importFile = vscode.l10n.t('Import a local .gguf file…');
   const picked = await vscode.window.showQuickPick(
     [
       ...M1_MODELS.map((m) => ({
@@ -38,29 +38,29 @@ export async function getModel(ctx: Ctx): Promise<void> {
         detail: [m.note, fitNote(vramFor(m.q4 * 1e9, m.id), vram)].filter(Boolean).join(' · '),
       })),
       // The paper's comparison models, found the same way; they run under the chat protocol.
-      { label: 'Baselines: the models the paper compares m1 with', kind: vscode.QuickPickItemKind.Separator },
+      { label: vscode.l10n.t('Baselines: the models the paper compares m1 with'), kind: vscode.QuickPickItemKind.Separator },
       ...BASELINE_MODELS.map((m) => ({
         label: m.id,
-        description: `baseline · ${describePaperModel(m)}`,
-        detail: [m.note, 'run it with the chat protocol', fitNote(m.vram, vram)].filter(Boolean).join(' · '),
+        description: vscode.l10n.t('baseline · {0}', describePaperModel(m)),
+        detail: [m.note, vscode.l10n.t('run it with the chat protocol'), fitNote(m.vram, vram)].filter(Boolean).join(' · '),
       })),
-      { label: BY_NAME, description: 'any Ollama model, e.g. hf.co/{user}/{repo}:{quant}', detail: '' },
-      { label: IMPORT, description: 'a GGUF build you downloaded', detail: '' },
+      { label: byName, description: vscode.l10n.t('any Ollama model, e.g. hf.co/{user}/{repo}:{quant}'), detail: '' },
+      { label: importFile, description: vscode.l10n.t('a GGUF build you downloaded'), detail: '' },
     ],
-    { title: 'm1: Get Model', placeHolder: vram ? `Which m1 model? (GPU: ${Math.round(vram)} GB)` : 'Which m1 model?' },
+    { title: vscode.l10n.t('m1: Get Model'), placeHolder: vram ? vscode.l10n.t('Which m1 model? (GPU: {0} GB)', Math.round(vram)) : vscode.l10n.t('Which m1 model?') },
   );
   if (!picked) return;
-  if (picked.label === IMPORT) return importLocal(ctx);
-  const name = picked.label === BY_NAME ? await askName('Ollama model name (library name or hf.co/{user}/{repo}:{quant})') : await pickBuild(ctx, picked.label, vram);
+  if (picked.label === importFile) return importLocal(ctx);
+  const name = picked.label === byName ? await askName(vscode.l10n.t('Ollama model name (library name or hf.co/{user}/{repo}:{quant})')) : await pickBuild(ctx, picked.label, vram);
   if (name) await ctx.ollama.pull(name);
 }
 
 async function askName(prompt: string): Promise<string | undefined> {
   const name = await vscode.window.showInputBox({
-    title: 'm1: Get Model',
+    title: vscode.l10n.t('m1: Get Model'),
     prompt,
     ignoreFocusOut: true,
-    validateInput: (v) => (/^[\w./:-]+$/.test(v.trim()) ? undefined : 'A model name has no spaces, e.g. hf.co/user/repo:Q4_K_M'),
+    validateInput: (v) => (/^[\w./:-]+$/.test(v.trim()) ? undefined : vscode.l10n.t('A model name has no spaces, e.g. hf.co/user/repo:Q4_K_M')),
   });
   return name?.trim() || undefined;
 }
@@ -70,45 +70,50 @@ async function pickBuild(ctx: Ctx, baseModel: string, vram: number | undefined):
   const hubUrl = userSetting<string>('huggingFace.endpoint') ?? '';
   let builds: GgufBuild[] = [];
   try {
-    builds = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `m1: searching Hugging Face for GGUF builds of ${baseModel}…` }, () =>
+    builds = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('m1: searching Hugging Face for GGUF builds of {0}…', baseModel) }, () =>
       findGgufBuilds(baseModel, { ...(hubUrl ? { hubUrl } : {}) }),
     );
   } catch (e) {
     ctx.log.warn(e instanceof Error ? e.message : String(e));
   }
   if (builds.length === 0) {
+    const enterName = vscode.l10n.t('Enter Name');
+    const search = vscode.l10n.t('Search Hugging Face');
     const action = await vscode.window.showWarningMessage(
-      `No GGUF build of ${baseModel} was found${hubUrl ? ` on ${hubUrl}` : ''}. Enter one as hf.co/{user}/{repo}:{quant}, or search in the browser.`,
-      'Enter Name',
-      'Search Hugging Face',
+      hubUrl
+        ? vscode.l10n.t('No GGUF build of {0} was found on {1}. Enter one as hf.co/{user}/{repo}:{quant}, or search in the browser.', baseModel, hubUrl)
+        : vscode.l10n.t('No GGUF build of {0} was found. Enter one as hf.co/{user}/{repo}:{quant}, or search in the browser.', baseModel),
+      enterName,
+      search,
     );
-    if (action === 'Search Hugging Face') await vscode.env.openExternal(vscode.Uri.parse(`https://huggingface.co/models?other=base_model:quantized:${baseModel}`));
-    return action === 'Enter Name' ? askName(`GGUF build of ${baseModel} as hf.co/{user}/{repo}:{quant}`) : undefined;
+    if (action === search) await vscode.env.openExternal(vscode.Uri.parse(`https://huggingface.co/models?other=base_model:quantized:${baseModel}`));
+    return action === enterName ? askName(vscode.l10n.t('GGUF build of {0} as hf.co/{user}/{repo}:{quant}', baseModel)) : undefined;
   }
   const repo = await vscode.window.showQuickPick(
-    builds.map((b) => ({ label: b.repo, description: `${b.downloads ?? 0} downloads · ${b.quants.map((q) => q.quant).join(', ')}`, build: b })),
-    { title: `GGUF builds of ${baseModel}`, placeHolder: 'Which repository?' },
+    builds.map((b) => ({ label: b.repo, description: vscode.l10n.t('{0} downloads · {1}', b.downloads ?? 0, b.quants.map((q) => q.quant).join(', ')), build: b })),
+    { title: vscode.l10n.t('GGUF builds of {0}', baseModel), placeHolder: vscode.l10n.t('Which repository?') },
   );
   if (!repo) return undefined;
   const quant = await vscode.window.showQuickPick(
-    repo.build.quants.map((q) => ({ label: q.quant, description: `${formatBytes(q.size)}${q.files.length > 1 ? ` in ${q.files.length} files` : ''}`, detail: fitNote(vramFor(q.size, baseModel), vram) || undefined })),
-    { title: `${repo.label}: quantization`, placeHolder: 'Q4_K_M is a good balance of size and quality' },
+    repo.build.quants.map((q) => ({ label: q.quant, description: q.files.length > 1 ? vscode.l10n.t('{0} in {1} files', formatBytes(q.size), q.files.length) : formatBytes(q.size), detail: fitNote(vramFor(q.size, baseModel), vram) || undefined })),
+    { title: vscode.l10n.t('{0}: quantization', repo.label), placeHolder: vscode.l10n.t('Q4_K_M is a good balance of size and quality') },
   );
   return quant ? ollamaNameFor(repo.label, quant.label) : undefined;
 }
 
 async function importLocal(ctx: Ctx): Promise<void> {
-  const files = await vscode.window.showOpenDialog({ title: 'Import a GGUF build of m1', filters: { GGUF: ['gguf'] }, canSelectMany: false });
+  const files = await vscode.window.showOpenDialog({ title: vscode.l10n.t('Import a GGUF build of m1'), filters: { GGUF: ['gguf'] }, canSelectMany: false });
   const path = files?.[0]?.fsPath;
   if (!path) return;
   const info = await readGgufInfo(path);
   ctx.log.info(`GGUF ${path}: ${info.architecture ?? '?'}, context ${info.contextLength ?? '?'}, ${info.chatTemplate ? 'has' : 'no'} chat template`);
-  if (info.warning && (await vscode.window.showWarningMessage(info.warning, { modal: true }, 'Import Anyway')) !== 'Import Anyway') return;
+  const anyway = vscode.l10n.t('Import Anyway');
+  if (info.warning && (await vscode.window.showWarningMessage(info.warning, { modal: true }, anyway)) !== anyway) return;
   const suggested = basename(path, '.gguf').toLowerCase().replace(/[^a-z0-9._-]+/g, '-');
   const name = await vscode.window.showInputBox({
-    title: 'm1: name for the imported model',
+    title: vscode.l10n.t('m1: name for the imported model'),
     value: suggested,
-    validateInput: (v) => (/^[\w.-]+(:[\w.-]+)?$/.test(v.trim()) ? undefined : 'Letters, digits, ".", "_" and "-", optionally ":tag"'),
+    validateInput: (v) => (/^[\w.-]+(:[\w.-]+)?$/.test(v.trim()) ? undefined : vscode.l10n.t('Letters, digits, ".", "_" and "-", optionally ":tag"')),
   });
   if (!name?.trim()) return;
   await ctx.ollama.importFile(path, name.trim());
@@ -116,14 +121,14 @@ async function importLocal(ctx: Ctx): Promise<void> {
 
 export async function serverActions(): Promise<void> {
   const items: Array<vscode.QuickPickItem & { command: string }> = [
-    { label: '$(play) Start Ollama Server', command: 'm1.startServer' },
-    { label: '$(debug-stop) Stop Ollama Server', command: 'm1.stopServer' },
-    { label: '$(debug-restart) Restart Ollama Server', command: 'm1.restartServer' },
-    { label: '$(cloud-download) Get Model', command: 'm1.getModel' },
-    { label: '$(list-selection) Select Model', command: 'm1.selectModel' },
-    { label: '$(pulse) Check Ollama Server', command: 'm1.checkServer' },
-    { label: '$(output) Show Server Log', command: 'm1.showServerLog' },
+    { label: vscode.l10n.t('$(play) Start Ollama Server'), command: 'm1.startServer' },
+    { label: vscode.l10n.t('$(debug-stop) Stop Ollama Server'), command: 'm1.stopServer' },
+    { label: vscode.l10n.t('$(debug-restart) Restart Ollama Server'), command: 'm1.restartServer' },
+    { label: vscode.l10n.t('$(cloud-download) Get Model'), command: 'm1.getModel' },
+    { label: vscode.l10n.t('$(list-selection) Select Model'), command: 'm1.selectModel' },
+    { label: vscode.l10n.t('$(pulse) Check Ollama Server'), command: 'm1.checkServer' },
+    { label: vscode.l10n.t('$(output) Show Server Log'), command: 'm1.showServerLog' },
   ];
-  const picked = await vscode.window.showQuickPick(items, { title: 'm1: Ollama server' });
+  const picked = await vscode.window.showQuickPick(items, { title: vscode.l10n.t('m1: Ollama server') });
   if (picked) await vscode.commands.executeCommand(picked.command);
 }

@@ -43,14 +43,14 @@ async function runFiles(): Promise<RunFileInfo[]> {
 
 const describeRun = (r: RunFileInfo) => ({
   label: vscode.workspace.asRelativePath(r.path),
-  description: `${basename(r.header.benchFile)} · budget ${r.header.settings.budget} · ${r.header.settings.waitRounds} Wait · ${r.header.settings.model}`,
+  description: vscode.l10n.t('{0} · budget {1} · {2} Wait · {3}', basename(r.header.benchFile), r.header.settings.budget, r.header.settings.waitRounds, r.header.settings.model),
   detail: new Date(r.header.createdAt).toLocaleString(),
   run: r,
 });
 
 async function pickRun(title: string, filter: (r: RunFileInfo) => boolean = () => true): Promise<RunFileInfo | undefined> {
   const runs = (await runFiles()).filter(filter);
-  if (!runs.length) throw new M1Error('bad-input', 'No run files in .m1/runs yet: run a benchmark first ("m1: Run Benchmark" or m1 bench).');
+  if (!runs.length) throw new M1Error('bad-input', vscode.l10n.t('No run files in .m1/runs yet: run a benchmark first ("m1: Run Benchmark" or m1 bench).'));
   return (await vscode.window.showQuickPick(runs.map(describeRun), { title, matchOnDescription: true }))?.run;
 }
 
@@ -103,7 +103,7 @@ export function registerResultsSerializer(ctx: Ctx): void {
 
 export async function openResults(ctx: Ctx, arg?: unknown): Promise<void> {
   // A path string comes from the link in a running benchmark's progress notification.
-  const path = (typeof arg === 'string' ? arg : uriArg(arg)?.fsPath) ?? (await pickRun('m1: results of which run?'))?.path;
+  const path = (typeof arg === 'string' ? arg : uriArg(arg)?.fsPath) ?? (await pickRun(vscode.l10n.t('m1: results of which run?')))?.path;
   if (path) await showResults(ctx, { kind: 'run', path });
 }
 
@@ -112,21 +112,21 @@ export async function openResults(ctx: Ctx, arg?: unknown): Promise<void> {
  * item across the sweep's budgets, any other run's item beside the previous run of its benchmark.
  */
 export async function itemSideBySide(ctx: Ctx, runFile?: unknown, key?: unknown): Promise<void> {
-  if (typeof runFile !== 'string' || typeof key !== 'string') throw new M1Error('bad-input', 'Open thoughts side by side from a failed item in the Testing view or from the results view.');
+  if (typeof runFile !== 'string' || typeof key !== 'string') throw new M1Error('bad-input', vscode.l10n.t('Open thoughts side by side from a failed item in the Testing view or from the results view.'));
   const catalog = new RunCatalog();
   await catalog.sync(workspaceRunsDirs());
   const entries = catalog.entries();
   // Only a run of this workspace: the arguments may come from any link.
   const run = entries.find((e) => e.path === runFile);
-  if (!run) throw new M1Error('bad-input', `${runFile} is not a run in this workspace's .m1/runs.`);
+  if (!run) throw new M1Error('bad-input', vscode.l10n.t("{0} is not a run in this workspace's .m1/runs.", runFile));
   if (run.sweep) {
     await showResults(ctx, { kind: 'sweepSideBySide', dir: run.sweep, waitRounds: run.header.settings.waitRounds, key });
     return;
   }
   const prev = previousRun(entries, run);
-  if (!prev) throw new M1Error('bad-input', `No earlier run of ${basename(run.header.benchFile)} (the same file contents) to set this thought beside: run it again with other settings, or sweep the budget.`);
+  if (!prev) throw new M1Error('bad-input', vscode.l10n.t('No earlier run of {0} (the same file contents) to set this thought beside: run it again with other settings, or sweep the budget.', basename(run.header.benchFile)));
   // A run of a subset may lack the item: one column would be no comparison.
-  if (!(await readRunRecord(prev.path, key))) throw new M1Error('bad-input', `The previous run of ${basename(run.header.benchFile)}, ${basename(prev.path)}, has no result for this item: compare the runs from the Runs view instead.`);
+  if (!(await readRunRecord(prev.path, key))) throw new M1Error('bad-input', vscode.l10n.t('The previous run of {0}, {1}, has no result for this item: compare the runs from the Runs view instead.', basename(run.header.benchFile), basename(prev.path)));
   await showResults(ctx, { kind: 'sideBySide', a: prev.path, b: run.path, key });
 }
 
@@ -134,8 +134,8 @@ export async function openSweep(ctx: Ctx, arg?: unknown): Promise<void> {
   let dir = uriArg(arg)?.fsPath;
   if (!dir) {
     const dirs = [...new Set((await runFiles()).map((r) => r.path).filter((p) => /budget-\d+-wait-\d+\.jsonl$/.test(p)).map((p) => join(p, '..')))];
-    if (!dirs.length) throw new M1Error('bad-input', 'No budget sweeps in .m1/runs yet: run one with "m1: Run Budget Sweep" or m1 sweep.');
-    dir = (await vscode.window.showQuickPick(dirs.map((d) => ({ label: vscode.workspace.asRelativePath(d), dir: d })), { title: 'm1: which sweep?' }))?.dir;
+    if (!dirs.length) throw new M1Error('bad-input', vscode.l10n.t('No budget sweeps in .m1/runs yet: run one with "m1: Run Budget Sweep" or m1 sweep.'));
+    dir = (await vscode.window.showQuickPick(dirs.map((d) => ({ label: vscode.workspace.asRelativePath(d), dir: d })), { title: vscode.l10n.t('m1: which sweep?') }))?.dir;
   }
   if (dir) await showResults(ctx, { kind: 'sweep', dir });
 }
@@ -145,11 +145,11 @@ export async function compareRunsCommand(ctx: Ctx, arg?: unknown, second?: unkno
   const selected = Array.isArray(second) ? second.filter((x): x is vscode.Uri => x instanceof vscode.Uri) : [];
   let a = selected[0]?.fsPath ?? uriArg(arg)?.fsPath;
   let b = selected[1]?.fsPath;
-  if (!a) a = (await pickRun('m1: compare which run (A)?'))?.path;
+  if (!a) a = (await pickRun(vscode.l10n.t('m1: compare which run (A)?')))?.path;
   if (!a) return;
   if (!b) {
     const header = await readRunHeader(a);
-    b = (await pickRun(`m1: compare ${basename(a)} with (B)?`, (r) => r.path !== a && r.header.benchHash === header?.benchHash))?.path;
+    b = (await pickRun(vscode.l10n.t('m1: compare {0} with (B)?', basename(a)), (r) => r.path !== a && r.header.benchHash === header?.benchHash))?.path;
   }
   if (b) await showResults(ctx, { kind: 'compare', a, b });
 }
@@ -160,21 +160,21 @@ const BUDGET_GRID = [256, 512, 1024, 2048, 4096, 8192, 16384];
 export async function runSweepCommand(ctx: Ctx, arg?: unknown): Promise<void> {
   requireTrust();
   const uri = uriArg(arg) ?? activeFileUris().find((u) => u.scheme === 'file' && /\.(json|jsonl|csv)$/i.test(u.fsPath));
-  if (!uri) throw new M1Error('bad-input', 'Open a benchmark file (JSON, JSONL or CSV) to sweep, or run this from its context menu.');
+  if (!uri) throw new M1Error('bad-input', vscode.l10n.t('Open a benchmark file (JSON, JSONL or CSV) to sweep, or run this from its context menu.'));
   const file = ctx.benchmarks.tree.fileItem(uri);
   const items = await ctx.benchmarks.tree.load(file);
-  if (!items.length) throw new M1Error('bad-input', `${basename(uri.fsPath)} has no runnable items.`);
+  if (!items.length) throw new M1Error('bad-input', vscode.l10n.t('{0} has no runnable items.', basename(uri.fsPath)));
   const budgets = await vscode.window.showQuickPick(
     BUDGET_GRID.map((b) => ({ label: String(b), picked: b >= 512 && b <= 8192, value: b })),
-    { title: 'm1: Run Budget Sweep · budgets', canPickMany: true, ignoreFocusOut: true },
+    { title: vscode.l10n.t('m1: Run Budget Sweep · budgets'), canPickMany: true, ignoreFocusOut: true },
   );
   if (!budgets?.length) return;
   const waits = await vscode.window.showQuickPick(
-    [0, 1, 2, 4].map((w) => ({ label: `${w} Wait round${w === 1 ? '' : 's'}`, picked: w === 0, value: w })),
-    { title: 'm1: Run Budget Sweep · Wait rounds', canPickMany: true, ignoreFocusOut: true },
+    [0, 1, 2, 4].map((w) => ({ label: w === 1 ? vscode.l10n.t('{0} Wait round', w) : vscode.l10n.t('{0} Wait rounds', w), picked: w === 0, value: w })),
+    { title: vscode.l10n.t('m1: Run Budget Sweep · Wait rounds'), canPickMany: true, ignoreFocusOut: true },
   );
   if (!waits?.length) return;
-  const choice = await pickBenchChoice(ctx.extension.workspaceState, ctx.extension.secrets, { bench: { sources: [...new Set(items.map((i) => i.source))], itemCount: items.length }, grid: true, title: 'm1: Run Budget Sweep' });
+  const choice = await pickBenchChoice(ctx.extension.workspaceState, ctx.extension.secrets, { bench: { sources: [...new Set(items.map((i) => i.source))], itemCount: items.length }, grid: true, title: vscode.l10n.t('m1: Run Budget Sweep') });
   if (!choice) return;
   const selected = selectItems(items, choice.subset);
   const dir = join(await realRunsFolder(uri), `sweep-${fileStamp()}`);
@@ -182,7 +182,7 @@ export async function runSweepCommand(ctx: Ctx, arg?: unknown): Promise<void> {
   const { engine } = readConfig();
   const total = selected.length * budgets.length * waits.length;
   let done = 0;
-  const result = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `m1: sweep of ${basename(uri.fsPath)}`, cancellable: true }, async (progress, token) => {
+  const result = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('m1: sweep of {0}', basename(uri.fsPath)), cancellable: true }, async (progress, token) => {
     const abort = new AbortController();
     token.onCancellationRequested(() => abort.abort());
     return runSweep({
@@ -196,7 +196,7 @@ export async function runSweepCommand(ctx: Ctx, arg?: unknown): Promise<void> {
       benchHash: await hashFile(uri.fsPath),
       ...(Object.keys(choice.subset).length ? { subset: describeSubset(choice.subset) } : {}),
       signal: abort.signal,
-      onRecord: () => progress.report({ message: `${++done}/${total} item runs`, increment: 100 / total }),
+      onRecord: () => progress.report({ message: vscode.l10n.t('{0}/{1} item runs', ++done, total), increment: 100 / total }),
     });
   });
   ctx.log.info(`sweep ${dir}: ${result.shared ? `thoughts shared, ${result.fallbacks} fallbacks` : 'separate runs'}`);

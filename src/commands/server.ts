@@ -16,32 +16,39 @@ export async function checkServer(ctx: Ctx): Promise<void> {
   void vscode.commands.executeCommand('m1.refreshServer');
   const { engine } = readConfig();
   const { host, origin } = await ollamaHost();
-  const info = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: `m1: checking ${host}` }, () => ollamaInfo(host));
+  const info = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: vscode.l10n.t('m1: checking {0}', host) }, () => ollamaInfo(host));
   ctx.log.info(`Ollama ${info.version} at ${host}: ${info.models.map((m) => m.name).join(', ') || 'no models'}`);
   const installed = info.models.some((m) => isModelNamed(m, engine.model));
-  const modelNote = installed ? `model ${engine.model} is installed` : `model ${engine.model} is not installed`;
-  const message = `Ollama ${info.version} is running at ${host} (${describeOrigin(origin)}) with ${info.models.length} model${info.models.length === 1 ? '' : 's'}; ${modelNote}.`;
+  const modelNote = installed ? vscode.l10n.t('model {0} is installed', engine.model) : vscode.l10n.t('model {0} is not installed', engine.model);
+  const message =
+    info.models.length === 1
+      ? vscode.l10n.t('Ollama {0} is running at {1} ({2}) with 1 model; {3}.', info.version, host, describeOrigin(origin), modelNote)
+      : vscode.l10n.t('Ollama {0} is running at {1} ({2}) with {3} models; {4}.', info.version, host, describeOrigin(origin), info.models.length, modelNote);
   const old = versionWarning(info.version);
   if (old) {
     void vscode.window.showWarningMessage(old);
     return;
   }
   if (!installed) {
-    const pick = await vscode.window.showWarningMessage(message, 'Select Model');
+    const pick = await vscode.window.showWarningMessage(message, vscode.l10n.t('Select Model'));
     if (pick) await vscode.commands.executeCommand('m1.selectModel');
     return;
   }
   const digest = info.models.find((m) => isModelNamed(m, engine.model))?.digest;
-  const found = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `m1: asking ${engine.model} how the server stops a thought`, cancellable: true }, (_progress, token) =>
+  const found = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('m1: asking {0} how the server stops a thought', engine.model), cancellable: true }, (_progress, token) =>
     probeRunHosts(ctx, host, digest, token),
   );
   const notes = found.filter((f) => f.note);
   for (const f of found) ctx.log[f.note ? 'warn' : 'info'](`${f.label}: ${f.words}`);
   if (!notes.length) {
-    void vscode.window.showInformationMessage(`${message} Budget forcing stops thoughts as the reference does${found.length > 1 ? ` on all ${found.length} servers` : ''}.`);
+    void vscode.window.showInformationMessage(
+      found.length > 1
+        ? vscode.l10n.t('{0} Budget forcing stops thoughts as the reference does on all {1} servers.', message, found.length)
+        : vscode.l10n.t('{0} Budget forcing stops thoughts as the reference does.', message),
+    );
     return;
   }
-  const pick = await vscode.window.showWarningMessage(`${message} ${notes.map((f) => `${f.label}: ${f.note}`).join(' ')}`, 'Show Details');
+  const pick = await vscode.window.showWarningMessage(`${message} ${notes.map((f) => `${f.label}: ${f.note}`).join(' ')}`, vscode.l10n.t('Show Details'));
   if (pick) ctx.log.show();
 }
 
@@ -65,7 +72,7 @@ async function probeRunHosts(ctx: Ctx, ollamaUrl: string, digest: string | undef
         return { label: h.backend.label, words: findingInWords(f), ...(note ? { note } : {}) };
       } catch (e) {
         const why = e instanceof Error ? e.message : String(e);
-        return { label: h.backend.label, words: `could not be probed: ${why}`, note: `could not be probed (${why}).` };
+        return { label: h.backend.label, words: `could not be probed: ${why}`, note: vscode.l10n.t('could not be probed ({0}).', why) };
       }
     }),
   );
@@ -79,8 +86,8 @@ export async function setHostForMachine(ctx: Ctx): Promise<void> {
   const current = await ollamaHost();
   const machine = vscode.env.remoteName ? `${hostname()} (${vscode.env.remoteName})` : hostname();
   const input = await vscode.window.showInputBox({
-    title: `m1: Ollama host for ${machine}`,
-    prompt: `As reached from ${hostname()}, e.g. http://127.0.0.1:11434 or http://gpu-box:11434. Empty: OLLAMA_HOST or the default. Now ${current.host}, ${describeOrigin(current.origin)}.`,
+    title: vscode.l10n.t('m1: Ollama host for {0}', machine),
+    prompt: vscode.l10n.t('As reached from {0}, e.g. http://127.0.0.1:11434 or http://gpu-box:11434. Empty: OLLAMA_HOST or the default. Now {1}, {2}.', hostname(), current.host, describeOrigin(current.origin)),
     value: current.origin.endsWith('settings') ? current.host : '',
     ignoreFocusOut: true,
     validateInput: (v) => {
@@ -88,7 +95,7 @@ export async function setHostForMachine(ctx: Ctx): Promise<void> {
         normalizeHost(v);
         return undefined;
       } catch {
-        return 'A URL such as http://gpu-box:11434';
+        return vscode.l10n.t('A URL such as http://gpu-box:11434');
       }
     },
   });
@@ -96,7 +103,10 @@ export async function setHostForMachine(ctx: Ctx): Promise<void> {
   const host = input.trim() ? normalizeHost(input) : undefined;
   const where = await setHostForThisMachine(host);
   ctx.log.info(`m1.ollama.host ${host ? `set to ${host}` : 'removed'} in ${where}`);
-  const pick = await vscode.window.showInformationMessage(host ? `m1 now uses ${host} on ${machine}: saved in ${where}.` : `m1.ollama.host removed from ${where}.`, 'Check Server');
+  const pick = await vscode.window.showInformationMessage(
+    host ? vscode.l10n.t('m1 now uses {0} on {1}: saved in {2}.', host, machine, where) : vscode.l10n.t('m1.ollama.host removed from {0}.', where),
+    vscode.l10n.t('Check Server'),
+  );
   if (pick) await vscode.commands.executeCommand('m1.checkServer');
 }
 
@@ -109,7 +119,7 @@ export async function selectModel(ctx: Ctx, name?: string): Promise<void> {
   const { host, engine } = readConfig();
   const { models } = await ollamaInfo(host);
   if (models.length === 0) {
-    void vscode.window.showWarningMessage(`Ollama at ${host} has no models yet. Pull an m1 GGUF build with \`ollama pull hf.co/<user>/<repo>:<quant>\`.`);
+    void vscode.window.showWarningMessage(vscode.l10n.t('Ollama at {0} has no models yet. Pull an m1 GGUF build with `ollama pull hf.co/<user>/<repo>:<quant>`.', host));
     return;
   }
   const picked = await vscode.window.showQuickPick(
@@ -118,10 +128,10 @@ export async function selectModel(ctx: Ctx, name?: string): Promise<void> {
       description: describeModel(m),
       picked: m.name === engine.model,
     })),
-    { title: 'm1: model to ask', placeHolder: `current: ${engine.model}` },
+    { title: vscode.l10n.t('m1: model to ask'), placeHolder: vscode.l10n.t('current: {0}', engine.model) },
   );
   if (!picked) return;
   await setModel(picked.label);
   ctx.log.info(`model set to ${picked.label}`);
-  void vscode.window.showInformationMessage(`m1 will use ${picked.label}.`);
+  void vscode.window.showInformationMessage(vscode.l10n.t('m1 will use {0}.', picked.label));
 }

@@ -130,7 +130,8 @@ export interface CompareRow {
 }
 
 export type ToWebview =
-  | { type: 'init'; settings: PanelSettings; collapseThought: CollapseThought; history: HistoryEntry[]; server?: ServerState; running?: { start: RunStart; events: PanelEvent[] } }
+  /** `l10n`: the page's strings in the display language (vscode.l10n.bundle; absent in English). */
+  | { type: 'init'; settings: PanelSettings; collapseThought: CollapseThought; history: HistoryEntry[]; server?: ServerState; running?: { start: RunStart; events: PanelEvent[] }; l10n?: Record<string, string> }
   | { type: 'server'; server: ServerState }
   | { type: 'run-start'; start: RunStart }
   | { type: 'events'; runId: string; events: PanelEvent[] }

@@ -51,7 +51,7 @@ export class PanelProvider implements vscode.WebviewViewProvider {
       enableScripts: true,
       localResourceRoots: [vscode.Uri.joinPath(root, 'dist', 'webview'), vscode.Uri.joinPath(root, 'media')],
     };
-    view.webview.html = webviewHtml(view.webview, root, vscode.Uri.joinPath, { script: ['dist', 'webview', 'main.js'], style: ['media', 'panel.css'], title: 'Ask m1' });
+    view.webview.html = webviewHtml(view.webview, root, vscode.Uri.joinPath, { script: ['dist', 'webview', 'main.js'], style: ['media', 'panel.css'], title: vscode.l10n.t('Ask m1') });
     view.webview.onDidReceiveMessage((data: unknown) => {
       const parsed = parseToExtension(data);
       if (!parsed.ok) {
@@ -92,6 +92,7 @@ export class PanelProvider implements vscode.WebviewViewProvider {
       history: this.history.all(),
       ...(this.server ? { server: this.server } : {}),
       ...(this.running ? { running: { start: this.running.start, events: this.running.events } } : {}),
+      ...(vscode.l10n.bundle ? { l10n: vscode.l10n.bundle } : {}),
     });
   }
 
@@ -163,7 +164,7 @@ export class PanelProvider implements vscode.WebviewViewProvider {
 
   private async run(input: Omit<RunStart, 'runId'>): Promise<HistoryEntry | undefined> {
     if (this.running) {
-      this.post({ type: 'error', message: 'm1 is still answering; stop it first.' });
+      this.post({ type: 'error', message: vscode.l10n.t('m1 is still answering; stop it first.') });
       return undefined;
     }
     const start: RunStart = { runId: randomUUID(), ...input };
@@ -201,7 +202,7 @@ export class PanelProvider implements vscode.WebviewViewProvider {
       flush();
       this.running = undefined;
     }
-    if (!entry) throw new M1Error('stream-error', 'The run ended without a result.');
+    if (!entry) throw new M1Error('stream-error', vscode.l10n.t('The run ended without a result.'));
     await this.history.add(entry);
     this.post({ type: 'run-end', runId: start.runId, entry });
     this.post({ type: 'history', history: this.history.all() });

@@ -47,7 +47,7 @@ export class ResultsPanels {
     panel.webview.options = this.options();
     const state = stateOf(view, source);
     panel.iconPath = vscode.Uri.joinPath(this.extensionUri, 'media', 'm1.svg');
-    panel.webview.html = webviewHtml(panel.webview, this.extensionUri, vscode.Uri.joinPath, { script: ['dist', 'webview', 'results.js'], style: ['media', 'results.css'], title: view.title, body: '<main id="root">Loading…</main>' });
+    panel.webview.html = webviewHtml(panel.webview, this.extensionUri, vscode.Uri.joinPath, { script: ['dist', 'webview', 'results.js'], style: ['media', 'results.css'], title: view.title, body: `<main id="root">${vscode.l10n.t('Loading…')}</main>` });
     panel.webview.onDidReceiveMessage(async (raw: unknown) => {
       const parsed = fromResultsSchema.safeParse(raw);
       if (!parsed.success) {
@@ -75,7 +75,7 @@ export class ResultsPanels {
   private async handle(msg: FromResults, view: ResultsView, source: ResultsSource, panel: vscode.WebviewPanel): Promise<void> {
     switch (msg.type) {
       case 'ready':
-        await panel.webview.postMessage({ type: 'show', view, state: stateOf(view, source) });
+        await panel.webview.postMessage({ type: 'show', view, state: stateOf(view, source), ...(vscode.l10n.bundle ? { l10n: vscode.l10n.bundle } : {}) } satisfies ToResults);
         return;
       case 'openItem': {
         const run = source.kind === 'run' ? source.run : source.kind === 'compare' ? source.runs[0] : undefined;
@@ -109,7 +109,7 @@ export class ResultsPanels {
         if (source.kind !== 'run') return;
         const p = await itemPreview(source.run.path, msg.key);
         await vscode.env.clipboard.writeText(msg.part === 'answer' ? p.response : thoughtOf(p));
-        vscode.window.setStatusBarMessage(`m1: the ${msg.part} is on the clipboard`, 3000);
+        vscode.window.setStatusBarMessage(onClipboard(msg.part), 3000);
         return;
       }
       case 'export':
@@ -124,7 +124,7 @@ export class ResultsPanels {
 
   private record(run: RunData, key: string): RunRecord {
     const r = run.records.find((x) => itemKey(x) === key);
-    if (!r) throw new Error(`That item is not in ${run.path}.`);
+    if (!r) throw new Error(vscode.l10n.t('That item is not in {0}.', run.path));
     return r;
   }
 
@@ -134,7 +134,7 @@ export class ResultsPanels {
     const path = benchPath(run.header, run.path);
     const { items } = await readBench(path, benchFields(vscode.Uri.file(path)));
     const item = items.find((it) => itemKey(it) === key);
-    if (!item) throw new Error(`${r.id ?? `${r.source} #${r.index + 1}`} is no longer in ${path}.`);
+    if (!item) throw new Error(vscode.l10n.t('{0} is no longer in {1}.', r.id ?? `${r.source} #${r.index + 1}`, path));
     const pos = new vscode.Position(item.line - 1, 0);
     await vscode.window.showTextDocument(vscode.Uri.file(path), { selection: new vscode.Range(pos, pos), viewColumn: vscode.ViewColumn.Beside });
   }
@@ -147,15 +147,18 @@ export class ResultsPanels {
     // The view holds the records without their thoughts; an export with reasoning reads them again.
     const text = reasoning && source.kind === 'run' && view.kind === 'run' ? reportText(format, runReport(source.run.header, view.summary, (await readRunFile(source.run.path)).records, { reasoning })) : exportText(format, view, source);
     const base = (source.kind === 'run' ? source.run.path.replace(/\.jsonl$/, '') : source.kind === 'sweep' ? source.dir : source.runs[0].path.replace(/\.jsonl$/, '-compare')) + (reasoning ? '-reasoning' : '');
-    const target = await vscode.window.showSaveDialog({ defaultUri: vscode.Uri.file(`${base}.${format}`), filters: { [format.toUpperCase()]: [format] }, title: 'm1: export results' });
+    const target = await vscode.window.showSaveDialog({ defaultUri: vscode.Uri.file(`${base}.${format}`), filters: { [format.toUpperCase()]: [format] }, title: vscode.l10n.t('m1: export results') });
     if (!target) return;
     await writeFile(target.fsPath, text);
-    const open = await vscode.window.showInformationMessage(`Exported to ${vscode.workspace.asRelativePath(target)}.`, 'Open');
+    const open = await vscode.window.showInformationMessage(vscode.l10n.t('Exported to {0}.', vscode.workspace.asRelativePath(target)), vscode.l10n.t('Open'));
     if (open) await vscode.window.showTextDocument(target);
   }
 }
 
 export const RESULTS_VIEW_TYPE = 'm1.results';
+
+/** The status bar's word after a copy (results view or trace lens). */
+export const onClipboard = (part: 'answer' | 'thought') => (part === 'answer' ? vscode.l10n.t('m1: the answer is on the clipboard') : vscode.l10n.t('m1: the thought is on the clipboard'));
 
 /** What the tab is made of, for the page to keep (ResultsState). */
 function stateOf(view: ResultsView, source: ResultsSource): ResultsState {
@@ -170,7 +173,7 @@ function exportText(format: ReportFormat, view: ResultsView, source: ResultsSour
   if (source.kind === 'run' && view.kind === 'run') return reportText(format, runReport(source.run.header, view.summary, source.run.records));
   if (source.kind === 'sweep') return reportText(format, sweepReport(source.rows, view.title, source.references));
   if (view.kind === 'compare') return reportText(format, compareReport(view.comparison));
-  throw new Error('Nothing to export.');
+  throw new Error(vscode.l10n.t('Nothing to export.'));
 }
 
 /**
@@ -178,11 +181,11 @@ function exportText(format: ReportFormat, view: ResultsView, source: ResultsSour
  * from a cloned repository, so this needs trust and never writes through a planted link.
  */
 export async function openRunItemTrace(runFile: string, key: string, loaded?: RunData): Promise<void> {
-  if (!vscode.workspace.isTrusted) throw new M1Error('bad-input', 'Opening a run item as a trace writes a file into .m1/traces: it needs a trusted workspace.');
+  if (!vscode.workspace.isTrusted) throw new M1Error('bad-input', vscode.l10n.t('Opening a run item as a trace writes a file into .m1/traces: it needs a trusted workspace.'));
   const run = loaded ?? { path: runFile, ...(await readRunFile(runFile, { rounds: false })) };
   // Views read runs without the thoughts; the trace needs this item's.
   const r = (await readRunRecord(runFile, key)) ?? run.records.find((x) => itemKey(x) === key);
-  if (!r) throw new Error(`That item is not in ${runFile}.`);
+  if (!r) throw new Error(vscode.l10n.t('That item is not in {0}.', runFile));
   const name = `${run.header.runId.slice(0, 8)}-${r.source}-${r.index + 1}`.replace(/[^\w.-]+/g, '_');
   // A run file outside any workspace folder keeps its trace in the .m1 folder it lives in.
   const root = vscode.workspace.getWorkspaceFolder(vscode.Uri.file(runFile))?.uri.fsPath ?? resolve(dirname(runFile), '..', '..');

@@ -97,7 +97,8 @@ export type ResultsState =
   | { kind: 'sideBySide'; a: string; b: string; key: string }
   | { kind: 'sweepSideBySide'; dir: string; waitRounds: number; key: string };
 
-export type ToResults = { type: 'show'; view: ResultsView; state: ResultsState } | { type: 'preview'; key: string; preview: ItemPreview };
+/** `l10n`: the page's strings in the display language (vscode.l10n.bundle), on the first show; absent in English. */
+export type ToResults = { type: 'show'; view: ResultsView; state: ResultsState; l10n?: Record<string, string> } | { type: 'preview'; key: string; preview: ItemPreview };
 
 export type FromResults =
   | { type: 'ready' }

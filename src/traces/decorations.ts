@@ -40,16 +40,16 @@ export class TraceDecorations implements vscode.Disposable {
     const range = (s: Span) => new vscode.Range(doc.positionAt(s.start), doc.positionAt(s.end));
     const { view, trace } = r;
     editor.setDecorations(this.types.round, view.rounds.filter((x) => !x.wait).map((x) => range(x.header)));
-    editor.setDecorations(this.types.wait, view.rounds.filter((x) => x.wait).map((x) => ({ range: range(x.header), hoverMessage: `"${mdText(x.wait ?? '')}" was appended here to make m1 keep thinking (budget forcing).` })));
-    editor.setDecorations(this.types.cut, view.cut ? [{ range: range(view.cut), hoverMessage: 'The thinking budget ran out here: the thought was cut and the answer began with "Final Answer:".' }] : []);
+    editor.setDecorations(this.types.wait, view.rounds.filter((x) => x.wait).map((x) => ({ range: range(x.header), hoverMessage: vscode.l10n.t('"{0}" was appended here to make m1 keep thinking (budget forcing).', mdText(x.wait ?? '')) })));
+    editor.setDecorations(this.types.cut, view.cut ? [{ range: range(view.cut), hoverMessage: vscode.l10n.t('The thinking budget ran out here: the thought was cut and the answer began with "Final Answer:".') }] : []);
     const answer = { range: new vscode.Range(doc.positionAt(view.answer.header.start), doc.positionAt(view.answer.body.end)) };
     editor.setDecorations(this.types.right, trace.correct === true ? [answer] : []);
     editor.setDecorations(this.types.wrong, trace.correct === false ? [answer] : []);
-    editor.setDecorations(this.types.flip, view.flips.map((f) => ({ range: range(f), hoverMessage: f.kind === 'right-to-wrong' ? 'Another round of thinking changed a right answer into a wrong one.' : 'Another round of thinking changed a wrong answer into a right one.' })));
+    editor.setDecorations(this.types.flip, view.flips.map((f) => ({ range: range(f), hoverMessage: f.kind === 'right-to-wrong' ? vscode.l10n.t('Another round of thinking changed a right answer into a wrong one.') : vscode.l10n.t('Another round of thinking changed a wrong answer into a right one.') })));
     editor.setDecorations(
       this.types.label,
       view.labels.map((l) => {
-        const hover = new vscode.MarkdownString(`**${mdText(l.label.label)}**${l.label.note ? ` — ${mdText(l.label.note)}` : ''}${l.label.moved ? '\n\n_found again after the thought was edited_' : ''}`);
+        const hover = new vscode.MarkdownString(`**${mdText(l.label.label)}**${l.label.note ? ` — ${mdText(l.label.note)}` : ''}${l.label.moved ? `\n\n_${vscode.l10n.t('found again after the thought was edited')}_` : ''}`);
         return { range: range(l), hoverMessage: hover };
       }),
     );
@@ -90,13 +90,13 @@ export class TraceLenses implements vscode.CodeLensProvider {
     const top = new vscode.Range(0, 0, 0, 0);
     const waits = r.trace.rounds.length - 1;
     return [
-      new vscode.CodeLens(top, { title: waits > 0 ? `$(beaker) Probe the answer at each of ${waits + 1} rounds` : '$(beaker) Probe answers (one round: nothing to probe)', command: 'm1.probeTrace', arguments: [file] }),
-      new vscode.CodeLens(top, { title: '$(tag) Label the selection', command: 'm1.labelSelection' }),
-      new vscode.CodeLens(top, { title: '$(json) Open the JSON', command: 'vscode.open', arguments: [file] }),
-      new vscode.CodeLens(top, { title: '$(copy) Copy thought', command: 'm1.copyFromTrace', arguments: [file, 'thought'] }),
-      new vscode.CodeLens(new vscode.Range(doc.positionAt(r.view.answer.header.start), doc.positionAt(r.view.answer.header.start)), { title: '$(copy) Copy answer', command: 'm1.copyFromTrace', arguments: [file, 'answer'] }),
-      ...r.view.rounds.map((x) => new vscode.CodeLens(new vscode.Range(doc.positionAt(x.header.start), doc.positionAt(x.header.start)), { title: '$(debug-restart) Re-run from here…', command: 'm1.rerunFromRound', arguments: [file, x.round] })),
-      ...(r.trace.labels.length ? [new vscode.CodeLens(top, { title: '$(trash) Remove a label…', command: 'm1.removeLabel', arguments: [file] })] : []),
+      new vscode.CodeLens(top, { title: `$(beaker) ${waits > 0 ? vscode.l10n.t('Probe the answer at each of {0} rounds', waits + 1) : vscode.l10n.t('Probe answers (one round: nothing to probe)')}`, command: 'm1.probeTrace', arguments: [file] }),
+      new vscode.CodeLens(top, { title: `$(tag) ${vscode.l10n.t('Label the selection')}`, command: 'm1.labelSelection' }),
+      new vscode.CodeLens(top, { title: `$(json) ${vscode.l10n.t('Open the JSON')}`, command: 'vscode.open', arguments: [file] }),
+      new vscode.CodeLens(top, { title: `$(copy) ${vscode.l10n.t('Copy thought')}`, command: 'm1.copyFromTrace', arguments: [file, 'thought'] }),
+      new vscode.CodeLens(new vscode.Range(doc.positionAt(r.view.answer.header.start), doc.positionAt(r.view.answer.header.start)), { title: `$(copy) ${vscode.l10n.t('Copy answer')}`, command: 'm1.copyFromTrace', arguments: [file, 'answer'] }),
+      ...r.view.rounds.map((x) => new vscode.CodeLens(new vscode.Range(doc.positionAt(x.header.start), doc.positionAt(x.header.start)), { title: `$(debug-restart) ${vscode.l10n.t('Re-run from here…')}`, command: 'm1.rerunFromRound', arguments: [file, x.round] })),
+      ...(r.trace.labels.length ? [new vscode.CodeLens(top, { title: `$(trash) ${vscode.l10n.t('Remove a label…')}`, command: 'm1.removeLabel', arguments: [file] })] : []),
     ];
   }
 }

@@ -36,7 +36,7 @@ export class TraceDocuments implements vscode.TextDocumentContentProvider, vscod
       return view.text;
     } catch (e) {
       this.rendered.delete(uri.toString());
-      return `# This trace cannot be shown\n\n${e instanceof Error ? e.message : String(e)}\n`;
+      return `# ${vscode.l10n.t('This trace cannot be shown')}\n\n${e instanceof Error ? e.message : String(e)}\n`;
     }
   }
 
@@ -54,7 +54,7 @@ export class TraceDocuments implements vscode.TextDocumentContentProvider, vscod
    * be a repository's file, so labels and probes need trust and never write through a link.
    */
   async write(file: vscode.Uri, trace: TraceFile): Promise<void> {
-    if (!vscode.workspace.isTrusted) throw new M1Error('bad-input', `Changing ${vscode.workspace.asRelativePath(file)} (labels, probes, re-runs) needs a trusted workspace.`);
+    if (!vscode.workspace.isTrusted) throw new M1Error('bad-input', vscode.l10n.t('Changing {0} (labels, probes, re-runs) needs a trusted workspace.', vscode.workspace.asRelativePath(file)));
     const root = vscode.workspace.getWorkspaceFolder(file)?.uri.fsPath ?? dirname(file.fsPath);
     await writeInside(root, file.fsPath, `${JSON.stringify(trace, null, 2)}\n`);
     this.changed.fire(viewUri(file));

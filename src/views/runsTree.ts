@@ -9,7 +9,7 @@ import { groupRuns, previousRun, RunCatalog, type RunEntry, type RunGroup, type 
 import { benchFileOf } from '../core/bench/runFile';
 import { M1Error } from '../core/errors';
 import { lastChoice } from '../bench/pickSettings';
-import { accuracyLabel, runTooltip } from './runLabels';
+import { accuracyLabel, runTooltip, type TooltipWords } from './runLabels';
 import { guarded } from '../commands/errors';
 import type { Ctx } from '../context';
 
@@ -18,6 +18,25 @@ type Node = { kind: 'group'; group: RunGroup } | { kind: 'sweep'; sweep: SweepEn
 const NOTES_KEY = 'm1.runs.notes';
 /** Long enough to take a burst of appended items (one per finished item) as one refresh. */
 const DEBOUNCE_MS = 300;
+
+/** The run tooltip's words, translated. */
+const tooltipWords = (): TooltipWords => ({
+  accuracy: vscode.l10n.t('accuracy (95% CI)'),
+  items: vscode.l10n.t('items'),
+  model: vscode.l10n.t('model'),
+  budget: vscode.l10n.t('budget'),
+  server: vscode.l10n.t('server'),
+  date: vscode.l10n.t('date'),
+  note: vscode.l10n.t('note'),
+  right: (correct, scored) => vscode.l10n.t('{0} of {1} right', correct, scored),
+  done: (done, planned) => vscode.l10n.t('{0} of {1}', done, planned),
+  budgetValue: (budget, waitRounds) => (waitRounds === 1 ? vscode.l10n.t('{0} thinking tokens, 1 Wait round', budget) : vscode.l10n.t('{0} thinking tokens, {1} Wait rounds', budget, waitRounds)),
+  notRecorded: vscode.l10n.t('not recorded'),
+  unfinished: vscode.l10n.t('(unfinished)'),
+});
+
+/** "budget 1024 · 2 Wait": a run's settings in a label. */
+const budgetWait = (budget: number, waitRounds: number) => vscode.l10n.t('budget {0} · {1} Wait', budget, waitRounds);
 
 /** Every workspace folder's .m1/runs. */
 export const workspaceRunsDirs = () => (vscode.workspace.workspaceFolders ?? []).map((f) => join(f.uri.fsPath, '.m1', 'runs'));
@@ -83,15 +102,15 @@ export class RunsTree implements vscode.TreeDataProvider<Node>, vscode.Disposabl
   getTreeItem(node: Node): vscode.TreeItem {
     switch (node.kind) {
       case 'empty': {
-        const item = new vscode.TreeItem('No runs yet');
-        item.description = 'run a benchmark file to see it here';
-        item.command = { command: 'm1.runBenchmark', title: 'Run Benchmark' };
+        const item = new vscode.TreeItem(vscode.l10n.t('No runs yet'));
+        item.description = vscode.l10n.t('run a benchmark file to see it here');
+        item.command = { command: 'm1.runBenchmark', title: vscode.l10n.t('Run Benchmark') };
         return item;
       }
       case 'group': {
         const g = node.group;
         const item = new vscode.TreeItem(basename(g.benchFile), vscode.TreeItemCollapsibleState.Expanded);
-        item.description = `${g.members.length} run${g.members.length === 1 ? '' : 's'}`;
+        item.description = g.members.length === 1 ? vscode.l10n.t('1 run') : vscode.l10n.t('{0} runs', g.members.length);
         item.tooltip = g.benchFile;
         item.iconPath = new vscode.ThemeIcon('beaker');
         item.contextValue = 'm1.runGroup';
@@ -101,11 +120,11 @@ export class RunsTree implements vscode.TreeDataProvider<Node>, vscode.Disposabl
         const s = node.sweep;
         const item = new vscode.TreeItem(basename(s.dir), vscode.TreeItemCollapsibleState.Collapsed);
         const budgets = [...new Set(s.runs.map((r) => r.header.settings.budget))];
-        item.description = `sweep · ${s.runs[0]?.header.settings.model ?? ''} · budgets ${budgets.join(', ')} · ${new Date(s.createdAt).toLocaleString()}`;
+        item.description = vscode.l10n.t('sweep · {0} · budgets {1} · {2}', s.runs[0]?.header.settings.model ?? '', budgets.join(', '), new Date(s.createdAt).toLocaleString());
         item.iconPath = new vscode.ThemeIcon('graph-line');
         item.resourceUri = vscode.Uri.file(s.dir);
         item.contextValue = 'm1.sweep';
-        item.command = { command: 'm1.openSweep', title: 'Open Budget Sweep', arguments: [vscode.Uri.file(s.dir)] };
+        item.command = { command: 'm1.openSweep', title: vscode.l10n.t('Open Budget Sweep'), arguments: [vscode.Uri.file(s.dir)] };
         return item;
       }
       case 'run':
@@ -118,15 +137,15 @@ export class RunsTree implements vscode.TreeDataProvider<Node>, vscode.Disposabl
     const t = r.totals;
     const unfinished = t.done < t.planned;
     const note = this.note(r);
-    const item = new vscode.TreeItem(r.sweep ? `budget ${s.budget} · ${s.waitRounds} Wait` : basename(r.path, '.jsonl'));
+    const item = new vscode.TreeItem(r.sweep ? budgetWait(s.budget, s.waitRounds) : basename(r.path, '.jsonl'));
     item.id = r.path;
-    item.description = [accuracyLabel(r), `${t.done}/${t.planned}`, ...(unfinished ? ['unfinished'] : []), ...(r.sweep ? [] : [s.model, `budget ${s.budget}`, `${s.waitRounds} Wait`]), new Date(r.header.createdAt).toLocaleDateString(), ...(note ? [note] : [])].join(' · ');
+    item.description = [accuracyLabel(r), `${t.done}/${t.planned}`, ...(unfinished ? [vscode.l10n.t('unfinished')] : []), ...(r.sweep ? [] : [s.model, budgetWait(s.budget, s.waitRounds)]), new Date(r.header.createdAt).toLocaleDateString(), ...(note ? [note] : [])].join(' · ');
     // Not trusted and without theme icons: the names in it are a repository's.
-    item.tooltip = new vscode.MarkdownString(runTooltip(r, note), false);
+    item.tooltip = new vscode.MarkdownString(runTooltip(r, tooltipWords(), note), false);
     item.iconPath = r.problems ? new vscode.ThemeIcon('warning', new vscode.ThemeColor('problemsWarningIcon.foreground')) : new vscode.ThemeIcon(unfinished ? 'debug-pause' : 'pass', new vscode.ThemeColor(unfinished ? 'problemsWarningIcon.foreground' : 'testing.iconPassed'));
     item.resourceUri = vscode.Uri.file(r.path);
     item.contextValue = unfinished ? 'm1.run.unfinished' : 'm1.run';
-    item.command = { command: 'm1.openResults', title: 'Open Results', arguments: [vscode.Uri.file(r.path)] };
+    item.command = { command: 'm1.openResults', title: vscode.l10n.t('Open Results'), arguments: [vscode.Uri.file(r.path)] };
     return item;
   }
 
@@ -140,7 +159,7 @@ export class RunsTree implements vscode.TreeDataProvider<Node>, vscode.Disposabl
 function runOf(tree: RunsTree, arg: unknown): RunEntry {
   const path = arg instanceof vscode.Uri ? arg.fsPath : (arg as { kind?: string; run?: RunEntry } | undefined)?.run?.path;
   const run = path ? tree.entries().find((e) => e.path === path) : undefined;
-  if (!run) throw new M1Error('bad-input', 'Pick a run in the Runs view.');
+  if (!run) throw new M1Error('bad-input', vscode.l10n.t('Pick a run in the Runs view.'));
   return run;
 }
 
@@ -149,17 +168,17 @@ const uriOf = (r: RunEntry) => vscode.Uri.file(r.path);
 async function compareWithPrevious(tree: RunsTree, arg: unknown): Promise<void> {
   const run = runOf(tree, arg);
   const prev = previousRun(tree.entries(), run);
-  if (!prev) throw new M1Error('bad-input', `No earlier run of ${basename(run.header.benchFile)} (the same file contents) to compare ${basename(run.path)} with.`);
+  if (!prev) throw new M1Error('bad-input', vscode.l10n.t('No earlier run of {0} (the same file contents) to compare {1} with.', basename(run.header.benchFile), basename(run.path)));
   await vscode.commands.executeCommand('m1.compareRuns', uriOf(run), [uriOf(prev), uriOf(run)]);
 }
 
 async function compareWithChosen(tree: RunsTree, arg: unknown): Promise<void> {
   const run = runOf(tree, arg);
   const others = tree.entries().filter((e) => e.path !== run.path && e.header.benchHash === run.header.benchHash);
-  if (!others.length) throw new M1Error('bad-input', `No other run of ${basename(run.header.benchFile)} (the same file contents) to compare with.`);
+  if (!others.length) throw new M1Error('bad-input', vscode.l10n.t('No other run of {0} (the same file contents) to compare with.', basename(run.header.benchFile)));
   const pick = await vscode.window.showQuickPick(
-    others.map((e) => ({ label: vscode.workspace.asRelativePath(e.path), description: `${accuracyLabel(e)} · ${e.header.settings.model} · budget ${e.header.settings.budget} · ${e.header.settings.waitRounds} Wait`, detail: new Date(e.header.createdAt).toLocaleString(), run: e })),
-    { title: `m1: compare ${basename(run.path)} (B) with which run (A)?`, matchOnDescription: true },
+    others.map((e) => ({ label: vscode.workspace.asRelativePath(e.path), description: `${accuracyLabel(e)} · ${e.header.settings.model} · ${budgetWait(e.header.settings.budget, e.header.settings.waitRounds)}`, detail: new Date(e.header.createdAt).toLocaleString(), run: e })),
+    { title: vscode.l10n.t('m1: compare {0} (B) with which run (A)?', basename(run.path)), matchOnDescription: true },
   );
   if (pick) await vscode.commands.executeCommand('m1.compareRuns', uriOf(run), [uriOf(pick.run), uriOf(run)]);
 }
@@ -177,7 +196,7 @@ async function resume(ctx: Ctx, tree: RunsTree, arg: unknown): Promise<void> {
   const { tree: tests, runner } = ctx.benchmarks;
   const file = tests.fileItem(bench);
   const items = await tests.load(file);
-  if (!items.length) throw new M1Error('bad-input', `${bench.fsPath} has no runnable items any more.`);
+  if (!items.length) throw new M1Error('bad-input', vscode.l10n.t('{0} has no runnable items any more.', bench.fsPath));
   // The runner refuses a run file whose benchmark hash or settings differ, so a changed file cannot be mixed in.
   await runner.run([{ file, items, choice: { settings: run.header.settings, concurrency: lastChoice(ctx.extension.workspaceState).concurrency, subset: {} }, subset: 'all items', runFile: run.path }]);
 }
@@ -185,34 +204,36 @@ async function resume(ctx: Ctx, tree: RunsTree, arg: unknown): Promise<void> {
 async function renameRun(tree: RunsTree, arg: unknown): Promise<void> {
   const run = runOf(tree, arg);
   const name = await vscode.window.showInputBox({
-    title: 'm1: rename run file',
+    title: vscode.l10n.t('m1: rename run file'),
     value: basename(run.path, '.jsonl'),
-    validateInput: (v) => (/^[^\\/:*?"<>|]+$/.test(v.trim()) ? undefined : 'A file name, without / \\ : * ? " < > |'),
+    validateInput: (v) => (/^[^\\/:*?"<>|]+$/.test(v.trim()) ? undefined : vscode.l10n.t('A file name, without / \\ : * ? " < > |')),
   });
   if (!name?.trim()) return;
   const target = join(dirname(run.path), `${name.trim().replace(/\.jsonl$/, '')}.jsonl`);
   if (target === run.path) return;
-  if (await vscode.workspace.fs.stat(vscode.Uri.file(target)).then(() => true, () => false)) throw new M1Error('bad-input', `${basename(target)} already exists.`);
+  if (await vscode.workspace.fs.stat(vscode.Uri.file(target)).then(() => true, () => false)) throw new M1Error('bad-input', vscode.l10n.t('{0} already exists.', basename(target)));
   await rename(run.path, target);
   await tree.sync();
 }
 
 async function noteRun(tree: RunsTree, arg: unknown): Promise<void> {
   const run = runOf(tree, arg);
-  const note = await vscode.window.showInputBox({ title: `m1: note on ${basename(run.path)}`, prompt: 'Shown next to the run; empty removes it.', value: '' });
+  const note = await vscode.window.showInputBox({ title: vscode.l10n.t('m1: note on {0}', basename(run.path)), prompt: vscode.l10n.t('Shown next to the run; empty removes it.'), value: '' });
   if (note !== undefined) await tree.setNote(run, note.trim());
 }
 
 async function deleteRun(tree: RunsTree, arg: unknown): Promise<void> {
   const run = runOf(tree, arg);
-  const ok = await vscode.window.showWarningMessage(`Delete the run ${basename(run.path)} (${accuracyLabel(run)}, ${run.totals.done} items)?`, { modal: true, detail: 'The run file goes to the trash.' }, 'Move to Trash');
-  if (ok !== 'Move to Trash') return;
+  const trash = vscode.l10n.t('Move to Trash');
+  const ok = await vscode.window.showWarningMessage(vscode.l10n.t('Delete the run {0} ({1}, {2} items)?', basename(run.path), accuracyLabel(run), run.totals.done), { modal: true, detail: vscode.l10n.t('The run file goes to the trash.') }, trash);
+  if (ok !== trash) return;
   try {
     await vscode.workspace.fs.delete(uriOf(run), { useTrash: true });
   } catch (e) {
     // Remote and web file systems may have no trash: say so and ask again before deleting for good.
-    const again = await vscode.window.showWarningMessage(`${basename(run.path)} could not be moved to the trash (${e instanceof Error ? e.message : String(e)}). Delete it permanently?`, { modal: true }, 'Delete Permanently');
-    if (again !== 'Delete Permanently') return;
+    const permanently = vscode.l10n.t('Delete Permanently');
+    const again = await vscode.window.showWarningMessage(vscode.l10n.t('{0} could not be moved to the trash ({1}). Delete it permanently?', basename(run.path), e instanceof Error ? e.message : String(e)), { modal: true }, permanently);
+    if (again !== permanently) return;
     await vscode.workspace.fs.delete(uriOf(run), { useTrash: false });
   }
   await tree.sync();

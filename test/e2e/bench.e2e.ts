@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { PROBE_QUESTION } from '../../src/core/backends/probe';
-import { openFile, quickPickStep, runCommand } from '../harness/browser';
+import { expandTestRows, openFile, quickPickStep, runCommand, runSampleBenchmark, testRow } from '../harness/browser';
 import { expectText } from './expect';
 import { toast, useSession } from './session';
 
@@ -14,17 +14,7 @@ describe('e2e: benchmarks from the palette and the Testing view', function () {
   const s = useSession({}, { 'workbench.colorTheme': 'Default Dark Modern', 'workbench.hover.delay': 60_000 });
   const runFiles = () => readdirSync(join(s().workspace, '.m1', 'runs')).filter((f) => f.endsWith('.jsonl'));
 
-  /** m1: Run Benchmark on the open file at budget 1K with one Wait round, all items. */
-  async function runFromPalette(): Promise<void> {
-    const { page } = s();
-    await runCommand(page, 'm1: Run Benchmark');
-    await quickPickStep(page, '(1/6) · model');
-    await quickPickStep(page, '(2/6) · protocol', 'm1');
-    await quickPickStep(page, '(3/6) · thinking budget', '1K tokens');
-    await quickPickStep(page, '(4/6) · "Wait" rounds', '1 Wait round');
-    await quickPickStep(page, '(5/6) · requests at once', '2 at once');
-    await quickPickStep(page, '(6/6) · items', 'All 6');
-  }
+  const runFromPalette = () => runSampleBenchmark(s().page);
 
   it('runs the sample benchmark and shows pass/fail per question in the Testing view', async () => {
     const { page, fake } = s();
@@ -41,19 +31,9 @@ describe('e2e: benchmarks from the palette and the Testing view', function () {
     assert.equal(lines.length, 7, 'a header and six items');
     assert.deepEqual(JSON.parse(lines[0]!).settings.waitRounds, 1);
 
-    await runCommand(page, 'View: Show Testing');
+    await expandTestRows(page, ['benchmark.json', 'MedQA_USLME_test', 'MedMCQA_validation']);
     const view = page.locator('.test-explorer');
-    const row = (text: string) => view.locator('.monaco-list-row', { hasText: text }).first();
-    await row('benchmark.json').waitFor({ timeout: 20_000 });
-    // Expand the file and its sources (the list re-renders as rows open, so check each one took).
-    for (const group of ['benchmark.json', 'MedQA_USLME_test', 'MedMCQA_validation']) {
-      for (let attempt = 0; (await row(group).getAttribute('aria-expanded')) !== 'true'; attempt++) {
-        if (attempt === 10) throw new Error(`${group} does not expand`);
-        await page.mouse.move(0, 0);
-        await row(group).click();
-        await new Promise((r) => setTimeout(r, 300));
-      }
-    }
+    const row = (text: string) => testRow(page, text);
     await row('medqa-003').waitFor();
     await expectText(view, 'medmcqa-003');
     // Questions only (the file and source rows carry the aggregate state).

@@ -1,7 +1,8 @@
 // m1 in Chinese: code-server started with --locale zh-cn shows the manifest's command titles from
-// package.nls.zh-cn.json and runtime strings from l10n/bundle.l10n.zh-cn.json. code-server needs a
-// language pack for that, installed and listed in <user-data>/languagepacks.json (its
-// --install-extension does not write that file; without the entry the locale resolves to English).
+// package.nls.zh-cn.json and runtime strings from l10n/bundle.l10n.zh-cn.json (the side panel
+// page's too). code-server needs a language pack for that, installed and listed in
+// <user-data>/languagepacks.json (its --install-extension does not write that file; without the
+// entry the locale resolves to English).
 // ./language-pack has no translations of VS Code's own strings: the workbench stays English.
 import { execFileSync } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -70,5 +71,13 @@ describe('e2e: m1 in Chinese (zh-cn)', function () {
     await page.keyboard.press('Enter');
     await expectText(page.locator('.statusbar-item', { hasText: 'm1:' }).first(), 'm1: 就绪', 30_000);
     await page.screenshot({ path: join(RESULTS, 'l10n-02-status-bar-zh-cn.png') });
+  });
+
+  it('shows the side panel page in Chinese (vscode.l10n.bundle sent to the webview)', async () => {
+    await page.locator('.activitybar [aria-label^="m1"]').first().click();
+    const panel = page.frameLocator('iframe.webview').frameLocator('#active-frame');
+    await panel.getByRole('button', { name: '提问', exact: true }).waitFor({ timeout: 30_000 });
+    await expectText(panel.locator('h3'), '历史记录');
+    await page.screenshot({ path: join(RESULTS, 'l10n-03-panel-zh-cn.png') });
   });
 });

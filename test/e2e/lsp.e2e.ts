@@ -4,7 +4,7 @@ import { execFile } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { openFile, runCommand } from '../harness/browser';
+import { goToLine, openFile, runCommand } from '../harness/browser';
 import { ROOT } from '../harness/build';
 import { expectText } from './expect';
 import { useSession } from './session';
@@ -39,9 +39,7 @@ describe('e2e: benchmark files checked by the language server', function () {
   it('hovers an item with its options, gold answer and latest run', async () => {
     const { page } = s();
     await page.locator('.tab', { hasText: 'broken.json' }).first().click();
-    await page.keyboard.press('Control+G');
-    await page.locator('.quick-input-widget input').fill(':5');
-    await page.keyboard.press('Enter');
+    await goToLine(page, 5);
     await runCommand(page, 'Show or Focus Hover');
     const hover = page.locator('.monaco-hover');
     await expectText(hover, 'medqa-001 · MedQA_USLME_test, item 1', 20_000);

@@ -1,7 +1,7 @@
 // The "Ask m1" side panel as a user meets it, against the fake Ollama server.
 import assert from 'node:assert/strict';
 import type { FrameLocator } from 'playwright-core';
-import { openPalette, runCommand } from '../harness/browser';
+import { goToLine, openPalette, runCommand } from '../harness/browser';
 import { expectText } from './expect';
 import { useSession } from './session';
 
@@ -150,9 +150,7 @@ describe('e2e: the Ask m1 side panel', function () {
     const editor = page.locator('.editor-instance .view-lines');
     await expectText(editor, 'FEV1/FVC ratio of 0.58');
     // Select the first question and its four options (lines 5 to 9).
-    await page.keyboard.press('Control+G');
-    await page.keyboard.type('5');
-    await page.keyboard.press('Enter');
+    await goToLine(page, 5);
     for (let i = 0; i < 5; i++) await page.keyboard.press('Control+L'); // whole logical lines, whatever the wrapping
     await runCommand(page, 'm1: Ask Selection in Panel');
     await expectText(panel.locator('.run-question'), 'A 64-year-old man with a 40-pack-year smoking history');

@@ -8,7 +8,7 @@ import { promisify } from 'node:util';
 import type { FrameLocator, Page } from 'playwright-core';
 import { DEMO_SCRIPTS } from '../fake-ollama/demo';
 import type { Script } from '../fake-ollama/script';
-import { openFile, quickPickStep, runCommand } from '../harness/browser';
+import { expandTestRows, openFile, quickPickStep, runCommand, runSampleBenchmark, testRow } from '../harness/browser';
 import { ROOT } from '../harness/build';
 import { expectText } from './expect';
 import { toast, useSession } from './session';
@@ -136,26 +136,10 @@ describe('e2e: results, sweeps and comparisons', function () {
   it('links a failed item in the Testing view to its readable trace and its thoughts beside the previous run', async () => {
     const { page } = s();
     await openFile(page, 'benchmark.json');
-    await runCommand(page, 'm1: Run Benchmark');
-    await quickPickStep(page, '(1/6) · model');
-    await quickPickStep(page, '(2/6) · protocol', 'm1');
-    await quickPickStep(page, '(3/6) · thinking budget', '1K tokens');
-    await quickPickStep(page, '(4/6) · "Wait" rounds', '1 Wait round');
-    await quickPickStep(page, '(5/6) · requests at once', '2 at once');
-    await quickPickStep(page, '(6/6) · items', 'All 6');
+    await runSampleBenchmark(page);
     await toast(page, /5 of 6 right/).waitFor({ timeout: 60_000 });
-    await runCommand(page, 'View: Show Testing');
-    const tests = page.locator('.test-explorer');
-    const row = (text: string) => tests.locator('.monaco-list-row', { hasText: text }).first();
-    await row('benchmark.json').waitFor({ timeout: 20_000 });
-    for (const group of ['benchmark.json', 'MedQA_USLME_test']) {
-      for (let attempt = 0; (await row(group).getAttribute('aria-expanded')) !== 'true'; attempt++) {
-        if (attempt === 10) throw new Error(`${group} does not expand`);
-        await page.mouse.move(0, 0);
-        await row(group).click();
-        await new Promise((r) => setTimeout(r, 300));
-      }
-    }
+    await expandTestRows(page, ['benchmark.json', 'MedQA_USLME_test']);
+    const row = (text: string) => testRow(page, text);
     await row('medqa-003').dblclick();
     const peek = page.locator('.test-output-peek');
     await expectText(peek, 'm1 chose A.', 20_000);

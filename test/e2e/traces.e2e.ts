@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseTrace } from '../../src/core/traces/parse';
 import { renderTrace } from '../../src/core/traces/render';
-import { openFile, runCommand } from '../harness/browser';
+import { goToLine, openFile, runCommand } from '../harness/browser';
 import { expectText } from './expect';
 import { useSession } from './session';
 
@@ -43,9 +43,7 @@ describe('e2e: reading and labelling traces', function () {
     const rendered = renderTrace(parseTrace(readFileSync(file(), 'utf8')));
     const line = rendered.text.slice(0, rendered.rounds[1]!.body.start).split('\n').length;
     await page.locator('.tab', { hasText: `${TRACE}.md` }).first().click();
-    await page.keyboard.press('Control+G');
-    await page.locator('.quick-input-widget input').fill(`:${line}`);
-    await page.keyboard.press('Enter');
+    await goToLine(page, line);
     // The whole line (with its line break, which the label leaves out).
     await page.keyboard.press('Control+L');
     await page.keyboard.press('Control+Alt+L');

@@ -9,7 +9,7 @@ const ROOT = join(__dirname, '..', '..');
 const read = (path: string): unknown => JSON.parse(readFileSync(join(ROOT, path), 'utf8'));
 const keys = (path: string): string[] => Object.keys(read(path) as Record<string, string>).sort();
 
-/** The first string argument of each vscode.l10n.t call in src (quoted literals only, by design). */
+/** The first string argument of each l10n.t call in src and webview-ui/src (quoted literals only, by design). */
 function runtimeStrings(): string[] {
   const found = new Set<string>();
   const walk = (dir: string): void => {
@@ -22,6 +22,7 @@ function runtimeStrings(): string[] {
     }
   };
   walk('src');
+  walk('webview-ui/src'); // @vscode/l10n's l10n.t in the webviews, given vscode.l10n.bundle
   return [...found].sort();
 }
 

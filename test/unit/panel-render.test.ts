@@ -121,6 +121,24 @@ describe('panel run view', () => {
     assert.deepEqual(live, [card, root.querySelector('.copied')]);
   });
 
+  it('keeps the streamed count of a stopped run, which has no final count for its last round', () => {
+    const settings = { budget: 8192, waitRounds: 0, temperature: 0, model: 'm1' };
+    const view = new RunView({ runId: 's', question: 'Q', options: {}, settings }, toHtml, opts());
+    view.apply([{ type: 'think', round: 0, text: 'Fourteen tokens of thought', tokens: 14 }]);
+    const entry: HistoryEntry = {
+      id: 's', at: '2026-01-01T00:00:00Z', question: 'Q', options: {}, settings, status: 'cancelled',
+      rounds: [{ text: 'Fourteen tokens of thought', tokens: 0 }], budgetHit: false, answerMarker: '', answerText: '', tokens: { think: 0, answer: 0 }, ms: 500,
+    };
+    view.finish(entry);
+    assert.equal(view.root.querySelector('details.think summary')!.textContent, 'Thinking · 14 / 8,192 tokens');
+    assert.match(view.root.querySelector('.stats')!.textContent!, /^14 thinking \+ 0 answer tokens/);
+    // A finished run shows the server's exact count, even below the streamed estimate.
+    const done = new RunView({ runId: 'd', question: 'Q', options: {}, settings }, toHtml, opts());
+    done.apply([{ type: 'think', round: 0, text: 'x', tokens: 14 }]);
+    done.finish({ ...entry, id: 'd', status: 'done', tokens: { think: 12, answer: 3 } });
+    assert.match(done.root.querySelector('.stats')!.textContent!, /^12 thinking \+ 3 answer tokens/);
+  });
+
   it('folds the thought as m1.panel.collapseThought says', () => {
     const settings = { budget: 100, waitRounds: 0, temperature: 0, model: 'm1' };
     const open = (collapse: RunViewOptions['collapse'], events: PanelEvent[]) => {

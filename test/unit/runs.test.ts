@@ -159,7 +159,9 @@ describe('following run files (Runs view, live results)', () => {
     const catalog = new RunCatalog();
     await catalog.sync([dir]);
     const entry = catalog.entries()[0]!;
-    const md = runTooltip(entry, 'note with **bold**');
+    // The words as the extension passes them in English (runsTree.ts translates them).
+    const words = { accuracy: 'accuracy (95% CI)', items: 'items', model: 'model', budget: 'budget', server: 'server', date: 'date', note: 'note', right: (c: number, n: number) => `${c} of ${n} right`, done: (d: number, p: number) => `${d} of ${p}`, budgetValue: (b: number, w: number) => `${b} thinking tokens, ${w} Wait rounds`, notRecorded: 'not recorded', unfinished: '(unfinished)' };
+    const md = runTooltip(entry, words, 'note with **bold**');
     const title = md.split('\n\n')[0]!;
     assert.equal(title, '**x\\*\\*\\[click\\](command:m1.runs.delete)\\`code\\`\\<img src=x\\>\\_\\|.jsonl** (unfinished)');
     // No unescaped markup anywhere: every [ ` * < is preceded by a backslash, except the title's own bold.
