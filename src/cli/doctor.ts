@@ -16,7 +16,7 @@ export const DOCTOR_USAGE = `Usage: m1 doctor [--host HOST] [--model NAME]
 Asks the server and model what they do: the server's kind and version, the sampling m1 sends on
 every request, and a tiny generation from a finished thought to see whether <|im_start|> stops it.
 The finding is kept in $XDG_CACHE_HOME/m1 (~/.cache/m1): runs on this server and model use it
-until the server's version or the model changes.
+until the server's version or the model changes, or for a week.
   --host HOST    [ollama:|openai:]URL (default $OLLAMA_HOST or http://127.0.0.1:11434)
   --model NAME   model (default $M1_MODEL or m1-7b-23k)
 Exit status 1 when the think stop is not exact on this server.
@@ -34,6 +34,6 @@ export async function doctor(argv: string[], env: NodeJS.ProcessEnv, out: Out, s
   out.write(`server: ${describeHost(spec)}${found.kind ? ` (${found.kind}${found.version ? ` ${found.version}` : ''})` : ''}\n`);
   out.write(`sampling sent on every request: ${Object.entries(backend.sampling ?? {}).map(([k, v]) => `${k} ${v}`).join(', ')}\n`);
   out.write(`${findingInWords(found)}\n`);
-  out.write(`saved in ${cache}: runs on this server and model use it until the server's version or the model changes.\n`);
+  out.write(`saved in ${cache}: runs on this server and model use it until the server's version or the model changes, or for a week.\n`);
   return found.thinkStop === 'runs-on' ? 1 : 0;
 }

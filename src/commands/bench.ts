@@ -12,6 +12,7 @@ import { findUnfinishedRuns, hashFile } from '../core/bench/runFile';
 import { describeSubset, selectItems } from '../core/bench/subset';
 import { M1Error } from '../core/errors';
 import type { Ctx } from '../context';
+import { requireInRuns } from '../views/runsTree';
 
 const BENCH_FILE = /\.(json|jsonl|csv)$/i;
 
@@ -92,5 +93,6 @@ export async function runBenchmarkItem(ctx: Ctx, uriArg?: unknown, source?: unkn
 /** "Open trace" (a lens): the item's trace from the run file that has its latest result. */
 export async function openRunTrace(_ctx: Ctx, runFile?: unknown, key?: unknown): Promise<void> {
   if (typeof runFile !== 'string' || typeof key !== 'string') throw new M1Error('bad-input', vscode.l10n.t('Open a trace from the "Open trace" lens of an item.'));
+  requireInRuns(runFile);
   await openRunItemTrace(runFile, key);
 }

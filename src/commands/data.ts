@@ -20,6 +20,7 @@ export async function getPaperBenchmarks(ctx: Ctx): Promise<void> {
     return getPaperData({
       endpoint,
       dir,
+      root: folder.uri.fsPath,
       signal: controller.signal,
       onProgress: ({ received, total }) => {
         const mb = total ? vscode.l10n.t('{0} MB of {1} MB', (received / 1e6).toFixed(1), (total / 1e6).toFixed(1)) : `${(received / 1e6).toFixed(1)} MB`;

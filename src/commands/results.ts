@@ -16,7 +16,7 @@ import { fileStamp } from '../core/format';
 import { LiveRun } from '../results/live';
 import { previousRun, RunCatalog } from '../core/bench/runCatalog';
 import { trendOf } from '../core/bench/trend';
-import { workspaceRunsDirs } from '../views/runsTree';
+import { requireInRuns, workspaceRunsDirs } from '../views/runsTree';
 import { comparedSideBySide, loadComparison, loadSweep, sweepSideBySide } from '../results/views';
 import { RESULTS_VIEW_TYPE } from '../results/panel';
 import type { ResultsState } from '../results/protocol';
@@ -91,6 +91,8 @@ export function registerResultsSerializer(ctx: Ctx): void {
       const state = resultsStateSchema.safeParse(raw);
       try {
         if (!state.success) throw new Error('no saved state');
+        const d = state.data;
+        for (const path of d.kind === 'run' ? [d.path] : d.kind === 'sweep' || d.kind === 'sweepSideBySide' ? [d.dir] : [d.a, d.b]) requireInRuns(path);
         await showResults(ctx, state.data, panel);
       } catch (e) {
         ctx.log.warn(`results tab not restored: ${e instanceof Error ? e.message : String(e)}`);

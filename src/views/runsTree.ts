@@ -3,7 +3,7 @@
 // takes on old runs (open, compare, resume, rename, note, delete, reveal). Run files are followed
 // as they grow (RunTail), so a change costs a read of the appended lines only.
 import { rename } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
+import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import * as vscode from 'vscode';
 import { groupRuns, previousRun, RunCatalog, type RunEntry, type RunGroup, type SweepEntry } from '../core/bench/runCatalog';
 import { benchFileOf } from '../core/bench/runFile';
@@ -40,6 +40,18 @@ const budgetWait = (budget: number, waitRounds: number) => vscode.l10n.t('budget
 
 /** Every workspace folder's .m1/runs. */
 export const workspaceRunsDirs = () => (vscode.workspace.workspaceFolders ?? []).map((f) => join(f.uri.fsPath, '.m1', 'runs'));
+
+/**
+ * Refuses a run file or sweep folder outside the workspace's .m1/runs: paths that arrive as
+ * command arguments or saved tab state decide what m1 reads and where it writes a trace.
+ */
+export function requireInRuns(path: string): void {
+  const inside = workspaceRunsDirs().some((dir) => {
+    const rel = relative(dir, resolve(path));
+    return rel !== '' && !rel.startsWith('..') && !isAbsolute(rel);
+  });
+  if (!inside) throw new M1Error('bad-input', vscode.l10n.t("{0} is not a run in this workspace's .m1/runs.", path));
+}
 
 export class RunsTree implements vscode.TreeDataProvider<Node>, vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<void>();

@@ -71,8 +71,12 @@ export class ServerTree implements vscode.TreeDataProvider<Node> {
       const l = node.model;
       const item = new vscode.TreeItem(l.name);
       const onCpu = l.size - l.sizeVram;
-      item.description = [`${formatBytes(l.sizeVram)} VRAM${onCpu > 0 ? ` + ${formatBytes(onCpu)} on CPU` : ''}`, ...(l.contextLength ? [`context ${l.contextLength.toLocaleString('en-US')}`] : []), expiresIn(l.expiresAt)].join(' · ');
-      item.tooltip = `${l.name}: ${formatBytes(l.size)} in memory, ${formatBytes(l.sizeVram)} of it on the GPU${l.contextLength ? `, loaded with a ${l.contextLength}-token context` : ''}; ${expiresIn(l.expiresAt)} (${l.expiresAt.toLocaleString()}).`;
+      const unloads = unloadText(l.expiresAt);
+      const vram = onCpu > 0 ? vscode.l10n.t('{0} VRAM + {1} on CPU', formatBytes(l.sizeVram), formatBytes(onCpu)) : vscode.l10n.t('{0} VRAM', formatBytes(l.sizeVram));
+      item.description = [vram, ...(l.contextLength ? [vscode.l10n.t('context {0}', l.contextLength.toLocaleString('en-US'))] : []), unloads].join(' · ');
+      item.tooltip = l.contextLength
+        ? vscode.l10n.t('{0}: {1} in memory, {2} of it on the GPU, loaded with a {3}-token context; {4} ({5}).', l.name, formatBytes(l.size), formatBytes(l.sizeVram), l.contextLength, unloads, l.expiresAt.toLocaleString())
+        : vscode.l10n.t('{0}: {1} in memory, {2} of it on the GPU; {3} ({4}).', l.name, formatBytes(l.size), formatBytes(l.sizeVram), unloads, l.expiresAt.toLocaleString());
       item.iconPath = new vscode.ThemeIcon('pulse', new vscode.ThemeColor('testing.iconPassed'));
       item.contextValue = 'm1.loadedModel';
       return item;
@@ -155,4 +159,12 @@ export function registerServerTree(ctx: Ctx): ServerTree {
     vscode.workspace.onDidChangeConfiguration((e) => e.affectsConfiguration('m1') && tree.refresh()),
   );
   return tree;
+}
+
+/** "unloads in 4 min", "unloads in 2 h", or "kept loaded", in the display language. */
+function unloadText(at: Date): string {
+  const e = expiresIn(at);
+  if (e.unit === 'kept') return vscode.l10n.t('kept loaded');
+  if (e.unit === 'soon') return vscode.l10n.t('unloads in under a minute');
+  return e.unit === 'min' ? vscode.l10n.t('unloads in {0} min', e.n) : vscode.l10n.t('unloads in {0} h', e.n);
 }

@@ -2,7 +2,7 @@
 // resume, the reference's MD5 check, the Hub's SHA-256), then items per source and the content hash.
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { data } from '../../src/cli/data';
@@ -46,10 +46,10 @@ describe('the paper’s evaluation data (m1 data get)', () => {
     const dir = mkdtempSync(join(tmpdir(), 'm1-data-'));
     const dest = join(dir, 'x.json');
     const url = datasetFileUrl(hub.url, PAPER_DATA.repo, PAPER_DATA.file);
-    await assert.rejects(downloadFile({ url, dest, md5 }), /stopped at \d+ bytes.*run it again to resume/);
+    await assert.rejects(downloadFile({ url, dest, root: dir, md5 }), /stopped at \d+ bytes.*run it again to resume/);
     const partial = statSync(`${dest}.part`).size;
     assert.ok(partial > 0 && partial < file.length, `part file of ${partial} bytes`);
-    const got = await downloadFile({ url, dest, md5 });
+    const got = await downloadFile({ url, dest, root: dir, md5 });
     assert.equal(got.resumedFrom, partial);
     assert.deepEqual(readFileSync(dest), file);
     assert.ok(!existsSync(`${dest}.part`));
@@ -61,7 +61,7 @@ describe('the paper’s evaluation data (m1 data get)', () => {
     const controller = new AbortController();
     const url = datasetFileUrl(hub.url, PAPER_DATA.repo, PAPER_DATA.file);
     controller.abort();
-    await assert.rejects(downloadFile({ url, dest: join(dir, 'y.json'), signal: controller.signal }), (e: Error & { code?: string }) => e.code === 'cancelled');
+    await assert.rejects(downloadFile({ url, dest: join(dir, 'y.json'), root: dir, signal: controller.signal }), (e: Error & { code?: string }) => e.code === 'cancelled');
   });
 
   it('m1 data get keeps an intact file that is not the reference’s (the Hub’s SHA-256 matches) and says so', async () => {
@@ -84,11 +84,30 @@ describe('the paper’s evaluation data (m1 data get)', () => {
     assert.ok(!existsSync(join(dir, PAPER_DATA.file)) && !existsSync(join(dir, `${PAPER_DATA.file}.part`)));
   });
 
+  it('never writes through a link a repository planted: not a linked folder, not a linked part file', async () => {
+    hub = await startFakeHub([], { datasets: { [key]: file } });
+    const outside = mkdtempSync(join(tmpdir(), 'm1-outside-'));
+    const victim = join(outside, 'victim.txt');
+    writeFileSync(victim, 'keep me');
+    // A workspace whose benchmarks/ is a link to a folder elsewhere.
+    const linkedDir = mkdtempSync(join(tmpdir(), 'm1-ws-'));
+    symlinkSync(outside, join(linkedDir, 'benchmarks'));
+    await assert.rejects(getPaperData({ endpoint: hub.url, dir: join(linkedDir, 'benchmarks'), root: linkedDir }), /Refusing to write .*is a link/);
+    // A workspace whose part file is a link to a file elsewhere (a resume would append to it).
+    const linkedPart = mkdtempSync(join(tmpdir(), 'm1-ws-'));
+    mkdirSync(join(linkedPart, 'benchmarks'));
+    symlinkSync(victim, join(linkedPart, 'benchmarks', `${PAPER_DATA.file}.part`));
+    await assert.rejects(getPaperData({ endpoint: hub.url, dir: join(linkedPart, 'benchmarks'), root: linkedPart }), /Refusing to write .*is a link/);
+    assert.equal(readFileSync(victim, 'utf8'), 'keep me');
+    assert.deepEqual(readdirSync(outside), ['victim.txt']);
+    assert.ok(!hub.requests.some((r) => r.includes('/resolve/')), 'nothing was downloaded');
+  });
+
   it('without a hash from the Hub, only the reference’s MD5 lets a file in', async () => {
     hub = await startFakeHub([], { datasets: { [key]: file } });
     const dir = mkdtempSync(join(tmpdir(), 'm1-data-'));
     const url = datasetFileUrl(hub.url, PAPER_DATA.repo, PAPER_DATA.file);
-    await assert.rejects(downloadFile({ url, dest: join(dir, 'z.json'), md5: PAPER_DATA.md5 }), new RegExp(`MD5 mismatch .*got ${md5}, the reference expects ${PAPER_DATA.md5}\\. The partial file was removed`));
+    await assert.rejects(downloadFile({ url, dest: join(dir, 'z.json'), root: dir, md5: PAPER_DATA.md5 }), new RegExp(`MD5 mismatch .*got ${md5}, the reference expects ${PAPER_DATA.md5}\\. The partial file was removed`));
     assert.equal(await hubSha256({ endpoint: hub.url, repo: 'nobody/nothing', file: PAPER_DATA.file }), undefined, 'an unknown dataset gives no hash');
   });
 });

@@ -34,9 +34,9 @@ describe('models in memory (/api/ps), unload, delete and details', () => {
     assert.ok(m!.contextLength! >= 2048);
     const minutes = (m!.expiresAt.getTime() - Date.now()) / 60_000;
     assert.ok(minutes > 9 && minutes <= 10, `expires in ${minutes} min`);
-    assert.equal(expiresIn(m!.expiresAt), 'unloads in 10 min');
+    assert.deepEqual(expiresIn(m!.expiresAt), { unit: 'min', n: 10 });
     await ask(fake().url, -1);
-    assert.equal(expiresIn((await loadedModels(fake().url))[0]!.expiresAt), 'kept loaded');
+    assert.deepEqual(expiresIn((await loadedModels(fake().url))[0]!.expiresAt), { unit: 'kept' });
   });
 
   it('keep_alive 0 unloads after the answer; unloading frees a loaded model at once', async () => {

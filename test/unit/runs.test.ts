@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { groupRuns, previousRun, RunCatalog } from '../../src/core/bench/runCatalog';
 import type { RunHeader, RunRecord } from '../../src/core/bench/runFile';
-import { RunTail } from '../../src/core/bench/runTail';
+import { MAX_LINE_BYTES, RunTail } from '../../src/core/bench/runTail';
 import { changeLabel, trendOf } from '../../src/core/bench/trend';
 import { wilson } from '../../src/core/stats';
 import { settings } from './helpers';
@@ -138,6 +138,19 @@ describe('following run files (Runs view, live results)', () => {
     await tail.update();
     assert.equal(tail.problems.length, 21);
     assert.equal(tail.problems[20], '… and 83 more lines left out');
+
+    // A line with no end that grows past the limit is left out without being held whole, also
+    // across reads; the records after it are taken.
+    const long = join(mkdtempSync(join(tmpdir(), 'm1-long-')), 'long.jsonl');
+    writeFileSync(long, line(header()) + line(record(0, true)) + 'x'.repeat(MAX_LINE_BYTES / 2));
+    const tailOfLong = new RunTail(long, true);
+    await tailOfLong.update();
+    appendFileSync(long, 'x'.repeat(MAX_LINE_BYTES));
+    await tailOfLong.update();
+    appendFileSync(long, `${'x'.repeat(1000)}\n${line(record(1, false))}`);
+    await tailOfLong.update();
+    assert.deepEqual(tailOfLong.records.map((r) => r.index), [0, 1]);
+    assert.deepEqual(tailOfLong.problems.map((p) => p.slice(long.length)), [':3: a line of over 16 MB, left out']);
 
     const notRun = join(dir, 'b.jsonl');
     writeFileSync(notRun, `${JSON.stringify({ hello: 1 })}\n${line(header())}${line(record(0, true))}`);

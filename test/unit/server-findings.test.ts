@@ -1,14 +1,14 @@
 // Probe, don't guess: what m1 doctor / Check Server find on each kind of server, kept per server
 // and model (stale when the version or the model's digest changes), and what runs make of it.
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { bench } from '../../src/cli/bench';
 import { doctor } from '../../src/cli/doctor';
 import { findingsCachePath, findingsFile } from '../../src/cli/findingsCache';
 import type { Backend } from '../../src/core/backends/backend';
-import { cachedFinder, findingsKey, findServer, type FindingsStore, type ServerFindings } from '../../src/core/backends/findings';
+import { cachedFinder, findingsKey, findServer, MAX_AGE_MS, type FindingsStore, type ServerFindings } from '../../src/core/backends/findings';
 import { OllamaBackend } from '../../src/core/backends/ollama';
 import { OpenAIBackend } from '../../src/core/backends/openai';
 import { PROBE_QUESTION, PROBE_THOUGHT } from '../../src/core/backends/probe';
@@ -133,12 +133,28 @@ describe('server findings: when a cached finding no longer holds', function () {
     }
   });
 
+  it('probes a server that names no version (vLLM) again once its finding is a week old', async () => {
+    const fake = await openai('vllm')();
+    try {
+      const store = memory();
+      const backend = new OpenAIBackend({ url: fake.url });
+      const first = await findServer(backend, HF, { store });
+      assert.equal((await findServer(backend, HF, { store })).cached, true);
+      const key = findingsKey(backend.label, HF);
+      await store.set(key, { ...first, checkedAt: new Date(Date.now() - MAX_AGE_MS - 1000).toISOString() });
+      assert.equal((await findServer(backend, HF, { store })).cached, false, 'a week-old finding');
+      assert.equal(probes(fake.requests()), 2);
+    } finally {
+      await fake.close();
+    }
+  });
+
   it('what the server really does beats its version: an exact stop found on 0.30 carries no caveat', async () => {
     const fake = await ollama('0.30.1')();
     try {
       const store = memory();
       const backend = new OllamaBackend({ host: fake.url });
-      const found: ServerFindings = { server: backend.label, kind: 'ollama', version: '0.30.1', model: MODEL, thinkStop: 'exact', detail: 'stopped', checkedAt: '2026-01-01T00:00:00Z' };
+      const found: ServerFindings = { server: backend.label, kind: 'ollama', version: '0.30.1', model: MODEL, thinkStop: 'exact', detail: 'stopped', checkedAt: new Date().toISOString() };
       await store.set(findingsKey(backend.label, MODEL), found);
       const notices: string[] = [];
       const runFile = join(tmp(), 'r.jsonl');
@@ -197,6 +213,22 @@ describe('server findings: the CLI cache file and the run header schema', () => 
     await store.set('j', f);
     assert.deepEqual(JSON.parse(readFileSync(path, 'utf8')), { j: f });
     assert.equal(findingsCachePath({ XDG_CACHE_HOME: '/c' }), join('/c', 'm1', 'server-findings.json'));
+  });
+
+  it('keeps every finding when a run stores several at once, and a cache it cannot write costs no finding', async () => {
+    const path = join(tmp(), 'm1', 'server-findings.json');
+    const store = findingsFile(path);
+    const f = (server: string): ServerFindings => ({ server, model: 'm', thinkStop: 'exact', detail: 'd', checkedAt: 't' });
+    await Promise.all(['a', 'b', 'c', 'd'].map((k) => store.set(k, f(k))));
+    assert.deepEqual(Object.keys(JSON.parse(readFileSync(path, 'utf8'))).sort(), ['a', 'b', 'c', 'd']);
+    assert.deepEqual(readdirSync(dirname(path)), ['server-findings.json'], 'no temporary file left');
+    const fake = await openai('vllm')();
+    try {
+      const broken: FindingsStore = { get: async () => undefined, set: async () => Promise.reject(new Error('EROFS: read-only file system')) };
+      assert.equal((await findServer(new OpenAIBackend({ url: fake.url }), HF, { store: broken })).thinkStop, 'exact');
+    } finally {
+      await fake.close();
+    }
   });
 
   it('old headers without servers still load; a header whose probe is not one is refused', () => {

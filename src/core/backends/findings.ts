@@ -36,6 +36,9 @@ export interface FindOptions {
   signal?: AbortSignal;
 }
 
+/** How long a finding holds at most, whatever the server says of its version. */
+export const MAX_AGE_MS = 7 * 24 * 3600 * 1000;
+
 export const findingsKey = (server: string, model: string) => `${server} · ${model}`;
 
 /** The server as the findings name it (the kind and version the probe saw). */
@@ -47,7 +50,9 @@ function stillHolds(raw: unknown, info: ServerInfo | undefined, modelDigest: str
   if (!r.success) return undefined;
   // A caller that does not know the digest (the editor's ask) takes what a caller that did found.
   const sameModel = modelDigest === undefined || r.data.modelDigest === modelDigest;
-  return r.data.kind === info?.kind && r.data.version === info?.version && sameModel ? r.data : undefined;
+  // vLLM and SGLang say no version: a week-old finding is probed again (the server may have changed).
+  const fresh = Date.now() - Date.parse(r.data.checkedAt) < MAX_AGE_MS;
+  return r.data.kind === info?.kind && r.data.version === info?.version && sameModel && fresh ? r.data : undefined;
 }
 
 /** The server's findings for this model: cached when still valid, probed (and stored) otherwise. */
@@ -66,7 +71,8 @@ export async function findServer(backend: Backend, model: string, opts: FindOpti
     ...found,
     checkedAt: new Date().toISOString(),
   };
-  await opts.store?.set(key, findings);
+  // A cache that cannot be written (a read-only home) costs a probe next time, not this finding.
+  await opts.store?.set(key, findings).catch(() => undefined);
   return { ...findings, cached: false };
 }
 

@@ -10,6 +10,8 @@ import { wilson } from '../stats';
 const CHUNK = 1 << 16;
 /** Problems kept word for word; a hostile file with a million bad lines is then a count. */
 const MAX_PROBLEMS = 20;
+/** A line longer than this (no record comes near it) is left out, not held in memory whole. */
+export const MAX_LINE_BYTES = 16 << 20;
 
 /** The figures of a run so far, for lists and trends. */
 export interface RunTotals {
@@ -38,6 +40,8 @@ export class RunTail {
   private lineNo = 0;
   /** The first line was not a header: nothing after it is a run's. */
   private notARun = false;
+  /** Inside an over-long line: everything up to its end is left out. */
+  private skipping = false;
   private readonly problemLines: string[] = [];
   private problemCount = 0;
 
@@ -93,11 +97,24 @@ export class RunTail {
         const { bytesRead } = await fh.read(buf, 0, buf.length, pos);
         if (!bytesRead) break;
         pos += bytesRead;
-        const data = carry.length ? Buffer.concat([carry, buf.subarray(0, bytesRead)]) : buf.subarray(0, bytesRead);
+        let data = carry.length ? Buffer.concat([carry, buf.subarray(0, bytesRead)]) : buf.subarray(0, bytesRead);
+        if (this.skipping) {
+          const nl = data.indexOf(0x0a);
+          carry = Buffer.alloc(0);
+          this.offset = nl < 0 ? pos : pos - (data.length - nl - 1);
+          if (nl < 0) continue;
+          this.skipping = false;
+          data = data.subarray(nl + 1);
+        }
         const end = data.lastIndexOf(0x0a);
         carry = end < 0 ? data : data.subarray(end + 1);
-        if (end < 0) continue;
-        for (const line of data.subarray(0, end).toString('utf8').split('\n')) this.take(line);
+        if (end >= 0) for (const line of data.subarray(0, end).toString('utf8').split('\n')) this.take(line);
+        if (carry.length > MAX_LINE_BYTES) {
+          this.lineNo++;
+          this.problem(`a line of over ${MAX_LINE_BYTES >> 20} MB, left out`);
+          carry = Buffer.alloc(0);
+          this.skipping = true;
+        }
         this.offset = pos - carry.length;
       }
     } finally {
@@ -114,6 +131,7 @@ export class RunTail {
     this.recordHosts.clear();
     this.lineNo = 0;
     this.notARun = false;
+    this.skipping = false;
     this.problemLines.length = 0;
     this.problemCount = 0;
   }

@@ -11,7 +11,6 @@ import { reasoningStream } from './reasoning';
 
 /** `m1`: budget forcing on m1's raw prompt. `chat`: the reference's baseline protocol. */
 export type Protocol = 'm1' | 'chat';
-export const PROTOCOLS: readonly Protocol[] = ['m1', 'chat'];
 
 /** The "CoT" variant's suffix (qwen_w_wo_cot.makefile, eval_baseline_llm-only_inference-cot). */
 export const COT_SUFFIX = `Let's think step by step. ${BOXED_SUFFIX}`;

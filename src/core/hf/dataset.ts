@@ -3,13 +3,14 @@
 // reference itself checks before it evaluates, and against the Hub's own SHA-256 of the file, which
 // tells a damaged download (refused) from a dataset changed since the paper (kept, and said so).
 import { createHash } from 'node:crypto';
-import { createReadStream, existsSync } from 'node:fs';
+import { constants, createReadStream, existsSync } from 'node:fs';
 import { mkdir, open, rename, rm, stat } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import * as z from 'zod/mini';
 import { readBench } from '../bench/format';
 import { hashFile } from '../bench/runFile';
 import { M1Error, isAbortError } from '../errors';
+import { folderInside, refuseLink } from '../safeWrite';
 
 /**
  * The reference's evaluation file and its checksum (m1 src/eval/configs/base.yaml: eval_data_path
@@ -73,17 +74,28 @@ export async function hubSha256(opts: { endpoint: string; repo: string; file: st
   }
 }
 
+// Never through a link: a cloned repository may plant `benchmarks` or the `.part` file as one.
+const WRITE = constants.O_WRONLY | constants.O_CREAT | (constants.O_NOFOLLOW ?? 0);
+
+/** `dest` and its part file in a real folder inside `root`, neither of them a link. */
+async function safeTarget(root: string, path: string): Promise<{ dest: string; part: string }> {
+  const dest = join(await folderInside(root, dirname(path)), basename(path));
+  const part = `${dest}.part`;
+  await refuseLink(dest);
+  await refuseLink(part);
+  return { dest, part };
+}
+
 /**
  * Downloads `url` to `dest`. Bytes arrive in `dest.part`; a download stopped (cancelled, or the
  * connection lost) continues from there next time. The file takes its name only once complete
  * and, with `md5`, only when it matches it, or when it matches `sha256`, the Hub's own hash (an
  * intact file that is not the reference's: `reference` is then false).
  */
-export async function downloadFile(opts: { url: string; dest: string; md5?: string; sha256?: string; signal?: AbortSignal; onProgress?: (p: DownloadProgress) => void; fetch?: typeof fetch }): Promise<DownloadResult> {
-  const part = `${opts.dest}.part`;
-  await mkdir(dirname(opts.dest), { recursive: true });
+export async function downloadFile(opts: { url: string; dest: string; root: string; md5?: string; sha256?: string; signal?: AbortSignal; onProgress?: (p: DownloadProgress) => void; fetch?: typeof fetch }): Promise<DownloadResult> {
+  const { dest, part } = await safeTarget(opts.root, opts.dest);
   let have = (await stat(part).catch(() => undefined))?.size ?? 0;
-  const resumedFrom = have;
+  let resumedFrom = have;
   let res: Response;
   try {
     res = await (opts.fetch ?? fetch)(opts.url, { headers: have ? { Range: `bytes=${have}-` } : {}, ...(opts.signal ? { signal: opts.signal } : {}) });
@@ -96,9 +108,10 @@ export async function downloadFile(opts: { url: string; dest: string; md5?: stri
     if (!res.ok || !res.body) throw new M1Error('http', `${res.status} ${res.statusText} from ${opts.url}`);
     // A server that ignores the Range header sends the whole file again (huggingface_hub file_download.py, http_get).
     if (have && res.status !== 206) have = 0;
+    resumedFrom = have;
     const length = Number(res.headers.get('content-length'));
     const total = Number.isFinite(length) && length > 0 ? have + length : undefined;
-    const file = await open(part, have ? 'a' : 'w');
+    const file = await open(part, WRITE | (have ? constants.O_APPEND : constants.O_TRUNC));
     let received = have;
     try {
       for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
@@ -121,8 +134,8 @@ export async function downloadFile(opts: { url: string; dest: string; md5?: stri
     const hub = opts.sha256 ? `, and its SHA-256 ${sha256} is not the Hub's ${opts.sha256}: the download is damaged` : '';
     throw new M1Error('bad-input', `MD5 mismatch for ${opts.url}: got ${md5}, the reference expects ${opts.md5}${hub}. The partial file was removed; run it again to download afresh.`);
   }
-  await rename(part, opts.dest);
-  return { path: opts.dest, bytes: (await stat(opts.dest)).size, md5, sha256, reference, resumedFrom };
+  await rename(part, dest); // a rename replaces whatever is at dest, never writes through it
+  return { path: dest, bytes: (await stat(dest)).size, md5, sha256, reference, resumedFrom };
 }
 
 /** What to say of an intact file that is not the one the paper evaluated. */
@@ -143,8 +156,11 @@ export interface PaperData extends DownloadResult {
  * Downloads the paper's evaluation data into `dir` (once: a file matching the reference's MD5 or
  * the Hub's SHA-256 is kept) and counts its items per source.
  */
-export async function getPaperData(opts: { endpoint: string; dir: string; signal?: AbortSignal; onProgress?: (p: DownloadProgress) => void; fetch?: typeof fetch; md5?: string }): Promise<PaperData> {
-  const dest = join(opts.dir, PAPER_DATA.file);
+export async function getPaperData(opts: { endpoint: string; dir: string; root?: string; signal?: AbortSignal; onProgress?: (p: DownloadProgress) => void; fetch?: typeof fetch; md5?: string }): Promise<PaperData> {
+  // Without a root (the CLI), the folder the user named is the root.
+  if (!opts.root) await mkdir(opts.dir, { recursive: true });
+  const root = opts.root ?? opts.dir;
+  const { dest } = await safeTarget(root, join(opts.dir, PAPER_DATA.file));
   const md5 = opts.md5 ?? PAPER_DATA.md5;
   const io = { ...(opts.signal ? { signal: opts.signal } : {}), ...(opts.fetch ? { fetch: opts.fetch } : {}) };
   const sha256 = await hubSha256({ endpoint: opts.endpoint, repo: PAPER_DATA.repo, file: PAPER_DATA.file, ...io });
@@ -152,7 +168,7 @@ export async function getPaperData(opts: { endpoint: string; dir: string; signal
   const existing = there !== undefined && (there.md5 === md5 || there.sha256 === sha256);
   const got: DownloadResult = existing
     ? { path: dest, bytes: (await stat(dest)).size, ...there, reference: there.md5 === md5, resumedFrom: 0 }
-    : await downloadFile({ url: datasetFileUrl(opts.endpoint, PAPER_DATA.repo, PAPER_DATA.file), dest, md5, ...(sha256 ? { sha256 } : {}), ...io, ...(opts.onProgress ? { onProgress: opts.onProgress } : {}) });
+    : await downloadFile({ url: datasetFileUrl(opts.endpoint, PAPER_DATA.repo, PAPER_DATA.file), dest, root, md5, ...(sha256 ? { sha256 } : {}), ...io, ...(opts.onProgress ? { onProgress: opts.onProgress } : {}) });
   const { items } = await readBench(dest);
   const sources: Record<string, number> = {};
   for (const it of items) sources[it.source] = (sources[it.source] ?? 0) + 1;

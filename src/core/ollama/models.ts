@@ -163,11 +163,11 @@ export function detailsMarkdown(d: ModelDetails, env: NodeJS.ProcessEnv = proces
   ].join('\n');
 }
 
-/** "unloads in 4 min", "unloads in 2 h", or "kept loaded" (a negative keep_alive). */
-export function expiresIn(at: Date, now = Date.now()): string {
+/** When a loaded model unloads: in n minutes or hours, within a minute, or never (a negative keep_alive); words are the caller's. */
+export function expiresIn(at: Date, now = Date.now()): { unit: 'kept' } | { unit: 'soon' } | { unit: 'min'; n: number } | { unit: 'h'; n: number } {
   const ms = at.getTime() - now;
-  if (ms > 100 * 365 * 24 * 3_600_000) return 'kept loaded';
-  if (ms <= 60_000) return 'unloads in under a minute';
+  if (ms > 100 * 365 * 24 * 3_600_000) return { unit: 'kept' };
+  if (ms <= 60_000) return { unit: 'soon' };
   const min = Math.round(ms / 60_000);
-  return min < 120 ? `unloads in ${min} min` : `unloads in ${Math.round(min / 60)} h`;
+  return min < 120 ? { unit: 'min', n: min } : { unit: 'h', n: Math.round(min / 60) };
 }
